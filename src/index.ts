@@ -1,0 +1,8 @@
+/**
+ * Public API of the library: notebooks and the CLI import from here, one namespace per stage.
+ */
+export * as util from "./util";
+export * as config from "./config";
+export * as io from "./io";
+export * as backend from "./backend";
+export { Rng } from "./util/rng";
