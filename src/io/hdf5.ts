@@ -257,6 +257,11 @@ export class H5File {
     return num(v);
   }
 
+  /** Removes a root attribute if present. */
+  deleteAttr(name: string): void {
+    if (this.file.attrs[name]) this.file.delete_attribute(name);
+  }
+
   /** Writes a root attribute with the native type h5py would write for the same Python value. */
   setAttr(name: string, value: AttrValue): void {
     if (this.file.attrs[name]) this.file.delete_attribute(name);
