@@ -5,4 +5,5 @@ export * as util from "./util";
 export * as config from "./config";
 export * as io from "./io";
 export * as backend from "./backend";
+export * as psf from "./psf";
 export { Rng } from "./util/rng";
