@@ -1,1 +1,2 @@
 export * from "./hdf5";
+export * from "./image";
