@@ -1,0 +1,2 @@
+export * from "./dispersion";
+export * from "./catalog";
