@@ -1,2 +1,4 @@
 export * from "./select";
 export * from "./doctor";
+// Registers the wasm training kernels as a backend-ready hook.
+export { installWasmTrainingKernels } from "./wasm-kernels";

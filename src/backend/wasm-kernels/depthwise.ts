@@ -1,0 +1,95 @@
+/**
+ * Depthwise conv gradients for wasm (NHWC). x [B,H,W,C], filter [kh,kw,C,M], dy [B,Ho,Wo,C*M]
+ * (output channel c*M + m). Stride-1, multiplier-1 backprop-input (the NAFNet/Restormer case) is a
+ * depthwise conv with the filter rotated 180 degrees; everything else is a plain loop over the wasm
+ * heap views, accumulating in float64.
+ */
+import type * as tfTypes from "@tensorflow/tfjs";
+import { convGeometry, type ConvAttrs } from "./conv2d";
+import { Ops, TensorInfo } from "./ops";
+
+export function depthwiseBackpropInput(tf: typeof tfTypes, ops: Ops, dy: TensorInfo, filter: TensorInfo, inputShape: number[], a: ConvAttrs): TensorInfo {
+  const info = convGeometry(tf, inputShape, filter.shape, a, true);
+  const [B, H, W, C] = inputShape as [number, number, number, number];
+  const [kh, kw, , M] = filter.shape as [number, number, number, number];
+  const Ho = info.outHeight, Wo = info.outWidth;
+  const sh = info.strideHeight, sw = info.strideWidth;
+  const p = info.padInfo;
+  if (sh === 1 && sw === 1 && M === 1) {
+    const rot = ops.run("Reverse", { x: filter }, { dims: [0, 1] });
+    const dyPad = ops.padOrCrop(dy, [
+      [0, 0],
+      [kh - 1 - p.top, H - Ho + p.top],
+      [kw - 1 - p.left, W - Wo + p.left],
+      [0, 0],
+    ]);
+    return ops.run("DepthwiseConv2dNative", { x: dyPad, filter: rot }, { strides: [1, 1], pad: "valid", dataFormat: "NHWC", dilations: [1, 1] });
+  }
+  const out = ops.backend.makeOutput([B, H, W, C], "float32");
+  const dx = ops.backend.typedArrayFromHeap(out);
+  const g = ops.backend.typedArrayFromHeap(dy);
+  const w = ops.backend.typedArrayFromHeap(filter);
+  dx.fill(0);
+  const CM = C * M;
+  for (let b = 0; b < B; b++)
+    for (let y = 0; y < Ho; y++)
+      for (let x = 0; x < Wo; x++) {
+        const gBase = ((b * Ho + y) * Wo + x) * CM;
+        for (let i = 0; i < kh; i++) {
+          const h = y * sh + i - p.top;
+          if (h < 0 || h >= H) continue;
+          for (let j = 0; j < kw; j++) {
+            const ww = x * sw + j - p.left;
+            if (ww < 0 || ww >= W) continue;
+            const dBase = ((b * H + h) * W + ww) * C;
+            const wBase = (i * kw + j) * CM;
+            for (let c = 0; c < C; c++) {
+              let s = 0;
+              for (let m = 0; m < M; m++) s += g[gBase + c * M + m]! * w[wBase + c * M + m]!;
+              dx[dBase + c] += s;
+            }
+          }
+        }
+      }
+  return out;
+}
+
+export function depthwiseBackpropFilter(tf: typeof tfTypes, ops: Ops, x: TensorInfo, dy: TensorInfo, filterShape: number[], a: ConvAttrs): TensorInfo {
+  const info = convGeometry(tf, x.shape, filterShape, a, true);
+  const [B, H, W, C] = x.shape as [number, number, number, number];
+  const [kh, kw, , M] = filterShape as [number, number, number, number];
+  const Ho = info.outHeight, Wo = info.outWidth;
+  const sh = info.strideHeight, sw = info.strideWidth;
+  const p = info.padInfo;
+  const xs = ops.backend.typedArrayFromHeap(x);
+  const g = ops.backend.typedArrayFromHeap(dy);
+  const CM = C * M;
+  const acc = new Float64Array(kh * kw * CM);
+  for (let b = 0; b < B; b++)
+    for (let y = 0; y < Ho; y++)
+      for (let xo = 0; xo < Wo; xo++) {
+        const gBase = ((b * Ho + y) * Wo + xo) * CM;
+        for (let i = 0; i < kh; i++) {
+          const h = y * sh + i - p.top;
+          if (h < 0 || h >= H) continue;
+          for (let j = 0; j < kw; j++) {
+            const ww = xo * sw + j - p.left;
+            if (ww < 0 || ww >= W) continue;
+            const xBase = ((b * H + h) * W + ww) * C;
+            const aBase = (i * kw + j) * CM;
+            if (M === 1) {
+              for (let c = 0; c < C; c++) acc[aBase + c] += xs[xBase + c]! * g[gBase + c]!;
+            } else {
+              for (let c = 0; c < C; c++) {
+                const xv = xs[xBase + c]!;
+                for (let m = 0; m < M; m++) acc[aBase + c * M + m] += xv * g[gBase + c * M + m]!;
+              }
+            }
+          }
+        }
+      }
+  // makeOutput may grow the heap, so views are taken only after it.
+  const out = ops.backend.makeOutput([kh, kw, C, M], "float32");
+  ops.backend.typedArrayFromHeap(out).set(acc);
+  return out;
+}

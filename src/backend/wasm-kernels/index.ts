@@ -1,0 +1,75 @@
+/**
+ * Training kernels for tfjs's wasm backend. Stock wasm lacks Conv2DBackpropFilter and both depthwise
+ * backprops, and its Conv2DBackpropInput and transposed BatchMatMul run ~10x slower than its forward
+ * conv (measured in shared/notes/compute-backends.md). This module registers the missing kernels and
+ * replaces the slow ones when the wasm backend becomes active (via onBackendReady).
+ */
+import type * as tfTypes from "@tensorflow/tfjs";
+import { onBackendReady } from "../select";
+import { conv2dBackpropFilter, conv2dBackpropInput, type ConvAttrs } from "./conv2d";
+import { depthwiseBackpropFilter, depthwiseBackpropInput } from "./depthwise";
+import { KernelTable, withOps, type TensorInfo } from "./ops";
+
+type Args = { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
+
+/** Kernel names this module registers or replaces for 'wasm'. */
+export const wasmTrainingKernels = [
+  "Conv2DBackpropFilter",
+  "Conv2DBackpropInput",
+  "DepthwiseConv2dNativeBackpropInput",
+  "DepthwiseConv2dNativeBackpropFilter",
+  "BatchMatMul",
+] as const;
+
+let installed = false;
+
+/** Registers the kernels (idempotent). Safe to call when wasm is not the active backend. */
+export function installWasmTrainingKernels(tf: typeof tfTypes): void {
+  if (installed) return;
+  if (!tf.getKernelsForBackend("wasm").length) return; // wasm backend not loaded
+  installed = true;
+  const table = new KernelTable(tf);
+  for (const name of ["Conv2DBackpropInput", "BatchMatMul"]) table.capture(name);
+
+  const register = (name: string, fn: (a: Args) => TensorInfo) => {
+    if (tf.getKernel(name, "wasm")) tf.unregisterKernel(name, "wasm");
+    tf.registerKernel({ kernelName: name, backendName: "wasm", kernelFunc: fn as unknown as tfTypes.KernelFunc });
+  };
+
+  register("Conv2DBackpropInput", ({ inputs, backend, attrs }) =>
+    withOps(table, backend, (ops) =>
+      conv2dBackpropInput(tf, ops, inputs.dy!, inputs.filter!, (attrs as { inputShape: number[] }).inputShape, attrs as unknown as ConvAttrs, () =>
+        ops.run("Conv2DBackpropInput", inputs, attrs),
+      ),
+    ),
+  );
+  register("Conv2DBackpropFilter", ({ inputs, backend, attrs }) =>
+    withOps(table, backend, (ops) => conv2dBackpropFilter(tf, ops, inputs.x!, inputs.dy!, (attrs as { filterShape: number[] }).filterShape, attrs as unknown as ConvAttrs)),
+  );
+  register("DepthwiseConv2dNativeBackpropInput", ({ inputs, backend, attrs }) =>
+    withOps(table, backend, (ops) => depthwiseBackpropInput(tf, ops, inputs.dy!, inputs.filter!, (attrs as { inputShape: number[] }).inputShape, attrs as unknown as ConvAttrs)),
+  );
+  register("DepthwiseConv2dNativeBackpropFilter", ({ inputs, backend, attrs }) =>
+    withOps(table, backend, (ops) => depthwiseBackpropFilter(tf, ops, inputs.x!, inputs.dy!, (attrs as { filterShape: number[] }).filterShape, attrs as unknown as ConvAttrs)),
+  );
+  // Transposed operands are materialised once, then a plain GEMM runs (~6x faster than the flags).
+  register("BatchMatMul", ({ inputs, backend, attrs }) =>
+    withOps(table, backend, (ops) => {
+      const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+      const swapLast = (t: TensorInfo) => {
+        const r = t.shape.length;
+        const perm = [...Array(r).keys()];
+        perm[r - 2] = r - 1;
+        perm[r - 1] = r - 2;
+        return ops.transpose(t, perm);
+      };
+      const a = transposeA ? swapLast(inputs.a!) : inputs.a!;
+      const b = transposeB ? swapLast(inputs.b!) : inputs.b!;
+      return ops.run("BatchMatMul", { a, b }, { transposeA: false, transposeB: false });
+    }),
+  );
+}
+
+onBackendReady((tf, backend) => {
+  if (backend === "wasm") installWasmTrainingKernels(tf);
+});

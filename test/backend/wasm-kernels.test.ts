@@ -1,0 +1,157 @@
+/**
+ * Each kernel registered for wasm (src/backend/wasm-kernels) against tfjs's cpu backend on random
+ * inputs: conv/depthwise gradients (through tf.grads, which calls the backprop kernels) with strides
+ * and paddings, conv2dTranspose (Conv2DBackpropInput directly) and matMul with transpose flags.
+ */
+import { strict as assert } from "node:assert";
+import type * as tfTypes from "@tensorflow/tfjs";
+import { initBackend } from "../../src/backend";
+import { Rng } from "../../src/util/rng";
+
+type Tf = typeof tfTypes;
+let tf: Tf;
+let worstOverall = 0;
+
+function randArray(rng: Rng, n: number): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = rng.uniform(-1, 1);
+  return a;
+}
+
+/** Runs `f` on both backends with the same inputs; returns the largest relative error over outputs. */
+function compare(f: (...xs: tfTypes.Tensor[]) => tfTypes.Tensor[], inputs: Array<{ data: Float32Array; shape: number[] }>): number {
+  const run = (backend: string) => {
+    tf.setBackend(backend);
+    return tf.tidy(() => f(...inputs.map((i) => tf.tensor(i.data, i.shape))).map((t) => t.dataSync().slice() as Float32Array));
+  };
+  const ref = run("cpu");
+  const got = run("wasm");
+  let worst = 0;
+  ref.forEach((r, k) => {
+    const g = got[k]!;
+    assert.equal(g.length, r.length);
+    let num = 0, den = 0;
+    for (let i = 0; i < r.length; i++) {
+      num = Math.max(num, Math.abs(g[i]! - r[i]!));
+      den = Math.max(den, Math.abs(r[i]!));
+    }
+    worst = Math.max(worst, num / Math.max(den, 1e-12));
+  });
+  worstOverall = Math.max(worstOverall, worst);
+  return worst;
+}
+
+describe("wasm training kernels vs cpu backend", function () {
+  this.timeout(120000);
+  const rng = new Rng("wasm-kernels");
+  before(async () => {
+    tf = (await initBackend("wasm")).tf;
+    assert.equal(tf.getBackend(), "wasm");
+    for (const k of ["Conv2DBackpropFilter", "DepthwiseConv2dNativeBackpropInput", "DepthwiseConv2dNativeBackpropFilter"])
+      assert.ok(tf.getKernel(k, "wasm"), `${k} registered`);
+  });
+  after(() => {
+    tf.setBackend("wasm");
+    console.log(`      largest relative error vs cpu over all cases: ${worstOverall.toExponential(2)}`);
+  });
+
+  type Pad = "same" | "valid" | number[][];
+  const convCases: Array<{ name: string; x: number[]; k: number[]; s: number; pad: Pad }> = [
+    { name: "3x3 same", x: [2, 9, 8, 5], k: [3, 3, 5, 6], s: 1, pad: "same" },
+    { name: "3x3 valid", x: [2, 9, 8, 5], k: [3, 3, 5, 4], s: 1, pad: "valid" },
+    { name: "1x1", x: [3, 6, 7, 8], k: [1, 1, 8, 5], s: 1, pad: "valid" },
+    { name: "2x2 stride 2 valid", x: [2, 8, 6, 4], k: [2, 2, 4, 8], s: 2, pad: "valid" },
+    { name: "2x2 stride 2 valid, odd size (crop)", x: [2, 7, 9, 3], k: [2, 2, 3, 4], s: 2, pad: "valid" },
+    { name: "3x3 stride 2 same", x: [2, 9, 10, 3], k: [3, 3, 3, 4], s: 2, pad: "same" },
+    { name: "3x3 stride 2 valid", x: [1, 9, 8, 3], k: [3, 3, 3, 2], s: 2, pad: "valid" },
+    { name: "5x4 explicit asymmetric pad", x: [2, 8, 9, 3], k: [5, 4, 3, 4], s: 1, pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
+    { name: "4x4 stride 3 same", x: [1, 11, 10, 2], k: [4, 4, 2, 3], s: 3, pad: "same" },
+  ];
+  for (const c of convCases) {
+    it(`conv2d gradients (Conv2DBackpropInput/Filter): ${c.name}`, () => {
+      const nX = c.x.reduce((a, b) => a * b), nK = c.k.reduce((a, b) => a * b);
+      const outProbe = () => {
+        tf.setBackend("cpu");
+        return tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tfTypes.Tensor4D, tf.zeros(c.k) as tfTypes.Tensor4D, c.s, c.pad as "same").shape);
+      };
+      const oShape = outProbe();
+      const dyData = randArray(rng, oShape.reduce((a, b) => a * b));
+      const err = compare(
+        (x, w, dy) => {
+          const g = tf.grads((a: tfTypes.Tensor, b: tfTypes.Tensor) => tf.conv2d(a as tfTypes.Tensor4D, b as tfTypes.Tensor4D, c.s, c.pad as "same"));
+          return g([x!, w!], dy);
+        },
+        [
+          { data: randArray(rng, nX), shape: c.x },
+          { data: randArray(rng, nK), shape: c.k },
+          { data: dyData, shape: oShape },
+        ],
+      );
+      assert.ok(err < 1e-5, `relative error ${err}`);
+    });
+  }
+
+  const dwCases: Array<{ name: string; x: number[]; k: number[]; s: number; pad: Pad }> = [
+    { name: "3x3 same", x: [2, 9, 8, 6], k: [3, 3, 6, 1], s: 1, pad: "same" },
+    { name: "3x3 valid multiplier 2", x: [2, 7, 8, 3], k: [3, 3, 3, 2], s: 1, pad: "valid" },
+    { name: "3x3 stride 2 same", x: [2, 9, 8, 4], k: [3, 3, 4, 1], s: 2, pad: "same" },
+    { name: "5x5 explicit pad", x: [1, 8, 9, 3], k: [5, 5, 3, 1], s: 1, pad: [[0, 0], [2, 1], [0, 2], [0, 0]] },
+  ];
+  for (const c of dwCases) {
+    it(`depthwise gradients (DepthwiseConv2dNativeBackpropInput/Filter): ${c.name}`, () => {
+      const nX = c.x.reduce((a, b) => a * b), nK = c.k.reduce((a, b) => a * b);
+      tf.setBackend("cpu");
+      const oShape = tf.tidy(() => tf.depthwiseConv2d(tf.zeros(c.x) as tfTypes.Tensor4D, tf.zeros(c.k) as tfTypes.Tensor4D, c.s, c.pad as "same").shape);
+      const err = compare(
+        (x, w, dy) => tf.grads((a: tfTypes.Tensor, b: tfTypes.Tensor) => tf.depthwiseConv2d(a as tfTypes.Tensor4D, b as tfTypes.Tensor4D, c.s, c.pad as "same"))([x!, w!], dy),
+        [
+          { data: randArray(rng, nX), shape: c.x },
+          { data: randArray(rng, nK), shape: c.k },
+          { data: randArray(rng, oShape.reduce((a, b) => a * b)), shape: oShape },
+        ],
+      );
+      assert.ok(err < 1e-5, `relative error ${err}`);
+    });
+  }
+
+  it("conv2dTranspose (Conv2DBackpropInput as a forward op), stride 2 and stride 1", () => {
+    for (const [s, k] of [[2, 2], [1, 3], [2, 3]] as const) {
+      const err = compare(
+        (dy, w) => [tf.conv2dTranspose(dy as tfTypes.Tensor4D, w as tfTypes.Tensor4D, [2, 8, 8, 3], s, "same")],
+        [
+          { data: randArray(rng, 2 * (8 / s) * (8 / s) * 5), shape: [2, 8 / s, 8 / s, 5] },
+          { data: randArray(rng, k * k * 3 * 5), shape: [k, k, 3, 5] },
+        ],
+      );
+      assert.ok(err < 1e-5, `stride ${s} kernel ${k}: relative error ${err}`);
+    }
+  });
+
+  it("BatchMatMul with every transpose flag combination and broadcast batch", () => {
+    for (const ta of [false, true])
+      for (const tb of [false, true]) {
+        const aShape = ta ? [3, 7, 5] : [3, 5, 7];
+        const bShape = tb ? [1, 4, 7] : [1, 7, 4];
+        const err = compare((a, b) => [tf.matMul(a!, b!, ta, tb)], [
+          { data: randArray(rng, 105), shape: aShape },
+          { data: randArray(rng, 28), shape: bShape },
+        ]);
+        assert.ok(err < 1e-5, `transposeA=${ta} transposeB=${tb}: relative error ${err}`);
+      }
+  });
+
+  it("leaks no tensors or wasm memory across a gradient step", () => {
+    tf.setBackend("wasm");
+    const x = tf.randomNormal([2, 8, 8, 4]) as tfTypes.Tensor4D;
+    const w = tf.randomNormal([3, 3, 4, 4]) as tfTypes.Tensor4D;
+    const dw = tf.randomNormal([3, 3, 4, 1]) as tfTypes.Tensor4D;
+    const step = () => tf.tidy(() => tf.grads((a: tfTypes.Tensor, b: tfTypes.Tensor, c: tfTypes.Tensor) => tf.depthwiseConv2d(tf.conv2d(a as tfTypes.Tensor4D, b as tfTypes.Tensor4D, 1, "same"), c as tfTypes.Tensor4D, 1, "same").sum())([x, w, dw]).forEach((t) => t.dataSync()));
+    step();
+    const before = tf.memory().numTensors;
+    const bytes = tf.memory().numBytes;
+    step();
+    assert.equal(tf.memory().numTensors, before);
+    assert.equal(tf.memory().numBytes, bytes);
+    tf.dispose([x, w, dw]);
+  });
+});
