@@ -1,0 +1,7 @@
+/** Image-quality metrics (PSNR, SSIM, MS-SSIM, MAE, MSE) and MTF analysis. */
+export * from "./image-like";
+export * from "./pixel";
+export * from "./ssim";
+export * from "./msssim";
+export * from "./resize";
+export * from "./histogram";
