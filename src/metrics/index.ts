@@ -5,3 +5,4 @@ export * from "./ssim";
 export * from "./msssim";
 export * from "./resize";
 export * from "./histogram";
+export * from "./tensor";
