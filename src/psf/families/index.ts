@@ -1,0 +1,60 @@
+/**
+ * The PSF family registry: config `type` name -> family. To add a family, import it and add one
+ * line to `families` (or call `registerFamily` from outside, e.g. a notebook).
+ */
+import { tagged, type Schema } from "../../config/schema";
+import type { Rng } from "../../util/rng";
+import type { FieldPoint, PsfSample, PsfSource } from "../source";
+import { perChannel, type FamilyContext, type PsfFamily } from "./family";
+import { diskFamily } from "./disk";
+import { gaussianFamily } from "./gaussian";
+import { motionFamily } from "./motion";
+import { psfNWeightFamily } from "./psf-n-weight";
+
+export { type FamilyContext, type PsfFamily, commonFields, perChannel } from "./family";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const families: Record<string, PsfFamily<any>> = {
+  gaussian: gaussianFamily,
+  disk: diskFamily,
+  motion: motionFamily,
+  psf_n_weight: psfNWeightFamily,
+};
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function registerFamily(family: PsfFamily<any>): void {
+  families[family.name] = family;
+}
+
+/** Schema of a family section: chosen by its `type`, over the families registered now. */
+export function familySectionSchema(): Schema<{ type: string; chromatic_trans?: number[] }> {
+  return tagged("type", Object.fromEntries(Object.entries(families).map(([k, f]) => [k, f.schema])) as Record<string, Schema<{ type: string; chromatic_trans?: number[] }>>);
+}
+
+/**
+ * Builds the PsfSource for a validated section (`section.type` names the family). The per-channel
+ * transmission `chromatic_trans` (spec §3.8) is applied here, once, for every family.
+ */
+export async function createPsfSource(section: { type: string; chromatic_trans?: number[] }, ctx: FamilyContext): Promise<PsfSource> {
+  const family = families[section.type];
+  if (!family) throw new Error(`unknown PSF family '${section.type}'`);
+  const source = await family.create(section, ctx);
+  if (source.kernelSize !== ctx.kernelSize) throw new Error(`family ${section.type} made kernels of size ${source.kernelSize}, expected ${ctx.kernelSize}`);
+  const t = perChannel(ctx, "chromatic_trans", section.chromatic_trans, 1);
+  return t.every((v) => v === 1) ? source : withTransmission(source, t);
+}
+
+/** Scales each channel's kernel by its transmission t[c]. */
+export function withTransmission(source: PsfSource, t: readonly number[]): PsfSource {
+  return {
+    family: source.family,
+    kernelSize: source.kernelSize,
+    metadataKeys: source.metadataKeys,
+    psfAt(p: FieldPoint, rng: Rng): PsfSample {
+      const s = source.psfAt(p, rng);
+      const f = t[p.channel] ?? 1;
+      if (f !== 1) for (let i = 0; i < s.kernel.length; i++) s.kernel[i] = (s.kernel[i] as number) * f;
+      return s;
+    },
+  };
+}
