@@ -1,0 +1,7 @@
+/** Restoration networks and models (training-framework.md §9, §10). */
+import "../backend/wasm-kernels";
+export * from "./network";
+export * from "./params";
+export * from "./registry";
+export * from "./layers";
+export { createNAFNet, type NAFNetOptions } from "./archs/nafnet";

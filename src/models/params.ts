@@ -1,0 +1,170 @@
+/**
+ * Named trainable parameters of a network, stored in tfjs layouts (NHWC convs: [kh,kw,Ci,Co]) and
+ * named after the PyTorch state dict of the original architecture, so PyTorch checkpoints load by
+ * name (with layout transposes) and ours save the same way.
+ */
+import type * as tfTypes from "@tensorflow/tfjs";
+import { Rng } from "../util/rng";
+import { InputFileError } from "../util/errors";
+import type { NamedTensor } from "../io/safetensors";
+
+/**
+ * How a parameter maps to PyTorch:
+ * - conv: torch [Co,Ci,kh,kw] <-> ours [kh,kw,Ci,Co]
+ * - dwconv: torch [C,1,kh,kw] <-> ours [kh,kw,C,1]
+ * - linear: torch [out,in] <-> ours [in,out]
+ * - vector: torch any shape with C elements (e.g. [1,C,1,1]) <-> ours [C]; `torchShape` keeps torch's
+ * - same: identical layout
+ */
+export type TorchLayout = "conv" | "dwconv" | "linear" | "vector" | "same";
+
+export interface ParamSpec {
+  name: string;
+  variable: tfTypes.Variable;
+  layout: TorchLayout;
+  torchShape: number[];
+}
+
+export type Init = { kind: "normal"; std: number } | { kind: "constant"; value: number } | { kind: "uniform"; bound: number };
+
+export function torchShapeOf(shape: number[], layout: TorchLayout, vectorTorchShape?: number[]): number[] {
+  switch (layout) {
+    case "conv":
+      return [shape[3]!, shape[2]!, shape[0]!, shape[1]!];
+    case "dwconv":
+      return [shape[2]! * shape[3]!, 1, shape[0]!, shape[1]!];
+    case "linear":
+      return [shape[1]!, shape[0]!];
+    case "vector":
+      return vectorTorchShape ?? shape;
+    case "same":
+      return shape;
+  }
+}
+
+/** Converts between our layout and torch's (data only; row-major). */
+export function toTorchLayout(data: Float32Array, shape: number[], layout: TorchLayout): Float32Array {
+  if (layout === "vector" || layout === "same") return data;
+  if (layout === "linear") return transpose2(data, shape[0]!, shape[1]!);
+  // conv/dwconv: [kh,kw,Ci,Co] -> [Co,Ci,kh,kw] (dwconv has Co = multiplier = 1, Ci = C: same formula gives [M,C,kh,kw] -> use [C*M,1,kh,kw])
+  const [kh, kw, ci, co] = shape as [number, number, number, number];
+  const out = new Float32Array(data.length);
+  if (layout === "conv") {
+    for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let c = 0; c < ci; c++) for (let o = 0; o < co; o++) out[((o * ci + c) * kh + i) * kw + j] = data[((i * kw + j) * ci + c) * co + o]!;
+  } else {
+    // torch channel index c*M + m, layout [C*M, 1, kh, kw]
+    for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let c = 0; c < ci; c++) for (let m = 0; m < co; m++) out[((c * co + m) * kh + i) * kw + j] = data[((i * kw + j) * ci + c) * co + m]!;
+  }
+  return out;
+}
+
+export function fromTorchLayout(data: Float32Array, shape: number[], layout: TorchLayout): Float32Array {
+  if (layout === "vector" || layout === "same") return data;
+  if (layout === "linear") return transpose2(data, shape[1]!, shape[0]!);
+  const [kh, kw, ci, co] = shape as [number, number, number, number];
+  const out = new Float32Array(data.length);
+  if (layout === "conv") {
+    for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let c = 0; c < ci; c++) for (let o = 0; o < co; o++) out[((i * kw + j) * ci + c) * co + o] = data[((o * ci + c) * kh + i) * kw + j]!;
+  } else {
+    for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let c = 0; c < ci; c++) for (let m = 0; m < co; m++) out[((i * kw + j) * ci + c) * co + m] = data[((c * co + m) * kh + i) * kw + j]!;
+  }
+  return out;
+}
+
+function transpose2(d: Float32Array, r: number, c: number): Float32Array {
+  const out = new Float32Array(d.length);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = d[i * c + j]!;
+  return out;
+}
+
+export class ParamStore {
+  private readonly specs = new Map<string, ParamSpec>();
+  constructor(
+    private readonly tf: typeof tfTypes,
+    private readonly rng: Rng,
+  ) {}
+
+  add(name: string, shape: number[], init: Init, layout: TorchLayout, vectorTorchShape?: number[]): tfTypes.Variable {
+    if (this.specs.has(name)) throw new Error(`duplicate parameter name ${name}`);
+    const n = shape.reduce((a, b) => a * b, 1);
+    const data = new Float32Array(n);
+    if (init.kind === "constant") data.fill(init.value);
+    else if (init.kind === "normal") for (let i = 0; i < n; i++) data[i] = this.rng.normal(0, init.std);
+    else for (let i = 0; i < n; i++) data[i] = this.rng.uniform(-init.bound, init.bound);
+    const init0 = this.tf.tensor(data, shape);
+    const variable = this.tf.variable(init0, true, name);
+    init0.dispose();
+    this.specs.set(name, { name, variable, layout, torchShape: torchShapeOf(shape, layout, vectorTorchShape) });
+    return variable;
+  }
+
+  get size(): number {
+    return this.specs.size;
+  }
+  names(): string[] {
+    return [...this.specs.keys()];
+  }
+  variables(): tfTypes.Variable[] {
+    return [...this.specs.values()].map((s) => s.variable);
+  }
+  entries(): ParamSpec[] {
+    return [...this.specs.values()];
+  }
+  /** Total number of scalar parameters. */
+  count(): number {
+    let n = 0;
+    for (const s of this.specs.values()) n += s.variable.size;
+    return n;
+  }
+
+  /** State dict in PyTorch layout and names (optionally prefixed, e.g. "model."). */
+  toTorchStateDict(prefix = ""): Array<[string, NamedTensor]> {
+    return this.entries().map((s) => [prefix + s.name, { shape: s.torchShape, data: toTorchLayout(s.variable.dataSync() as Float32Array, s.variable.shape, s.layout) }]);
+  }
+
+  /**
+   * Loads a PyTorch-layout state dict. `prefix` is stripped from file names ("model." for the HF
+   * wrapper); `rename` maps file names to ours (e.g. upstream NAFNet's beta/gamma -> theta/psi).
+   * Missing or unexpected names and wrong shapes are errors naming the file and parameter.
+   */
+  loadTorchStateDict(tensors: Map<string, NamedTensor>, file: string, opts: { prefix?: string; rename?: (n: string) => string; strict?: boolean } = {}): void {
+    const prefix = opts.prefix ?? detectPrefix([...tensors.keys()], this.names());
+    const seen = new Set<string>();
+    const unexpected: string[] = [];
+    for (const [fileName, t] of tensors) {
+      let name = fileName.startsWith(prefix) ? fileName.slice(prefix.length) : fileName;
+      if (opts.rename) name = opts.rename(name);
+      const spec = this.specs.get(name);
+      if (!spec) {
+        unexpected.push(fileName);
+        continue;
+      }
+      const want = spec.torchShape;
+      const n = want.reduce((a, b) => a * b, 1);
+      if (t.data.length !== n || (t.shape.length === want.length && t.shape.some((d, i) => d !== want[i])))
+        throw new InputFileError(file, `parameter '${fileName}': expected shape [${want}], found [${t.shape}]`);
+      const value = this.tf.tensor(fromTorchLayout(t.data, spec.variable.shape, spec.layout), spec.variable.shape);
+      spec.variable.assign(value);
+      value.dispose();
+      seen.add(name);
+    }
+    const missing = this.names().filter((n) => !seen.has(n));
+    if (opts.strict !== false && (missing.length || unexpected.length)) {
+      const show = (a: string[]) => (a.length > 8 ? [...a.slice(0, 8), `... (${a.length} in all)`] : a).join(", ");
+      throw new InputFileError(file, [missing.length ? `missing parameters: ${show(missing)}` : "", unexpected.length ? `unexpected parameters: ${show(unexpected)}` : ""].filter(Boolean).join("; "));
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.specs.values()) s.variable.dispose();
+    this.specs.clear();
+  }
+}
+
+/** The prefix (e.g. "model.") that turns the file's names into ours, if all names share it. */
+function detectPrefix(fileNames: string[], ours: string[]): string {
+  const set = new Set(ours);
+  if (fileNames.some((n) => set.has(n))) return "";
+  for (const p of ["model.", "net.", "module.", "model.net."]) if (fileNames.some((n) => n.startsWith(p) && set.has(n.slice(p.length)))) return p;
+  return "";
+}
