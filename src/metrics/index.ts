@@ -6,3 +6,5 @@ export * from "./msssim";
 export * from "./resize";
 export * from "./histogram";
 export * from "./tensor";
+export * from "./mtf-curve";
+export * from "./psf-mtf";
