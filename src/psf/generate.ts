@@ -44,19 +44,26 @@ export function loadPsfConfig(source: string | { tree: ConfigTree; name: string 
 }
 
 /** Grid shape, homographies and lookup conventions of a config. */
-export function fieldGridFor(cfg: LoadedConfig<PsfConfig>): FieldGrid {
+export function fieldGridFor(cfg: LoadedConfig<PsfConfig>, source?: PsfSource): FieldGrid {
   const v = cfg.value;
   const [H, W] = v.sensor.resolution as [number, number];
   const compat = v.compat === "svd-v2";
   let rows: number;
   let cols: number;
+  const preferred = source?.preferredGrid;
   if (v.grid.shape) [rows, cols] = v.grid.shape as [number, number];
   else if (v.grid.ndata !== undefined) [rows, cols] = gridSizeFromNdata(v.grid.ndata, H, W);
-  else throw new ConfigError(cfg.file, "grid", "a mapping with either 'ndata' or 'shape'", v.grid);
+  else if (preferred) [rows, cols] = [preferred.rows, preferred.cols];
+  else throw new ConfigError(cfg.file, "grid", `a mapping with either 'ndata' or 'shape' (family '${v.psf.type}' defines no grid of its own)`, v.grid);
   const sampling: GridSampling = v.grid.sampling ?? (compat ? "top-left" : "centre");
-  const hImg = v.grid.h_img ? Homography.constant(v.grid.h_img.flat()) : gridImageHomography(H, W, rows, cols, sampling);
+  const usePreferred = preferred && !v.grid.h_img && !v.grid.sampling && rows === preferred.rows && cols === preferred.cols;
+  const hImg = v.grid.h_img
+    ? Homography.constant(v.grid.h_img.flat())
+    : usePreferred
+      ? Homography.constant(preferred.hImg)
+      : gridImageHomography(H, W, rows, cols, sampling);
   const hObj = Homography.constant(v.grid.h_obj ? v.grid.h_obj.flat() : identity3());
-  return new FieldGrid({ heightPx: H, widthPx: W, rows, cols, hImg, hObj, transposedLookup: compat, truncatePositions: compat || sampling === "top-left" });
+  return new FieldGrid({ heightPx: H, widthPx: W, rows, cols, hImg, hObj, transposedLookup: compat, truncatePositions: compat || (!usePreferred && !v.grid.h_img && sampling === "top-left") });
 }
 
 /** Builds the PSF source a config describes. */
@@ -114,8 +121,8 @@ export async function generatePsfFile(cfg: LoadedConfig<PsfConfig>, outFile: str
   const v = cfg.value;
   const seed = opts.seed ?? v.seed;
   const dtype = opts.dtype ?? v.output.dtype;
-  const grid = fieldGridFor(cfg);
   const source = await psfSourceFor(cfg);
+  const grid = fieldGridFor(cfg, source);
   const inc = v.wavelengths_nm.length;
   const k = v.kernel_size;
   const [H, W] = v.sensor.resolution as [number, number];

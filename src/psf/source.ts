@@ -45,6 +45,11 @@ export interface PsfSource {
   readonly kernelSize: number;
   /** Names of the entries of PsfSample.metadata, in order. */
   readonly metadataKeys: readonly string[];
+  /**
+   * Optional: a grid the source itself defines (e.g. measured PSFs sit where the spots were), used
+   * when the config names no grid shape: rows x cols and the index -> image homography (3x3, row-major).
+   */
+  readonly preferredGrid?: { rows: number; cols: number; hImg: ArrayLike<number> };
   /** The PSF at one field point and channel. All randomness comes from `rng`. */
   psfAt(point: FieldPoint, rng: Rng): PsfSample;
 }

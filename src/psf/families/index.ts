@@ -8,8 +8,10 @@ import type { FieldPoint, PsfSample, PsfSource } from "../source";
 import { perChannel, type FamilyContext, type PsfFamily } from "./family";
 import { diskFamily } from "./disk";
 import { gaussianFamily } from "./gaussian";
+import { measuredFamily } from "./measured";
 import { motionFamily } from "./motion";
 import { psfNWeightFamily } from "./psf-n-weight";
+import { zernikeFamily } from "./zernike";
 
 export { type FamilyContext, type PsfFamily, commonFields, perChannel } from "./family";
 
@@ -19,6 +21,8 @@ export const families: Record<string, PsfFamily<any>> = {
   disk: diskFamily,
   motion: motionFamily,
   psf_n_weight: psfNWeightFamily,
+  measured: measuredFamily,
+  zernike: zernikeFamily,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
