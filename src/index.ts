@@ -6,4 +6,5 @@ export * as config from "./config";
 export * as io from "./io";
 export * as backend from "./backend";
 export * as psf from "./psf";
+export * as data from "./data";
 export { Rng } from "./util/rng";

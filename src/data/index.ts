@@ -25,3 +25,6 @@ export { findParquetFiles, ParquetPairSource } from "./readers/parquet";
 export { FolderPairSource } from "./readers/pairs";
 export { createBasisBlur } from "./basisBlur";
 export * from "./hub";
+export * from "./generate";
+export { datasetCard } from "./writers/card";
+export { encodeShard, shardFileName, hfFeatures, type GeneratedRow } from "./writers/parquet";
