@@ -8,3 +8,5 @@ export * from "./wavefront";
 export * from "./io-deeplens";
 export * from "./io-zemax";
 export * from "./load";
+export { buildLens, refocus } from "./build";
+export type { SurfaceRow, LensTable } from "./build";

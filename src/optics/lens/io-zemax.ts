@@ -176,7 +176,7 @@ export function parseZemax(text: string, file = "<zmx>"): ZemaxLens {
   if (enpd !== undefined || fnum !== undefined || !Number.isFinite(stop.semiDiameterMm)) {
     const probe = { ...lens, surfaces: surfaces.map((s, i) => (i === stopIndex ? { ...s, semiDiameterMm: 1 } : s)) };
     const p = paraxial(probe, 0.5875618);
-    const epd = enpd ?? (fnum !== undefined ? p.eflMm / fnum : NaN);
+    const epd = enpd !== undefined ? enpd * unit : fnum !== undefined ? p.eflMm / fnum : NaN;
     if (!Number.isFinite(epd)) throw new InputFileError(file, "no system aperture: give ENPD or FNUM, or a DIAM on the STOP surface");
     stop.semiDiameterMm = epd / 2 / p.entrancePupilRadiusMm;
   }

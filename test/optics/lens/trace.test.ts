@@ -148,9 +148,9 @@ describe("optics/lens: ray tracing and paraxial optics", () => {
     const ac = paraxial(loadLens("configs/lenses/doublet-ac254-100-a.zmx"), D);
     assert.ok(Math.abs(ac.eflMm - 100) < 0.2, `AC254 EFL ${ac.eflMm}`);
     assert.ok(Math.abs(ac.bflMm - 97.1) < 0.2, `AC254 BFL ${ac.bflMm}`);
-    // An achromat: F and C focus within 0.1% of f of each other; a singlet of the same f would differ by f/Vd.
+    // An achromat: F and C foci differ by less than a tenth of a same-power N-BK7 singlet's f/Vd (1.56 mm).
     const acLens = loadLens("configs/lenses/doublet-ac254-100-a.zmx");
     const dF = paraxial(acLens, 0.4861327).rearFocusZMm - paraxial(acLens, 0.6562725).rearFocusZMm;
-    assert.ok(Math.abs(dF) < 0.1, `axial colour ${dF} mm`);
+    assert.ok(Math.abs(dF) < 100 / 64.17 / 10, `axial colour ${dF} mm`);
   });
 });
