@@ -1,14 +1,17 @@
 /**
  * Scatter (splat) <-> gather (conv) forms of a dense per-pixel kernel field (spec §7).
  *
- * Splat: the kernel belongs to the source pixel s:   y(p) = sum_s x(s) K_s[p - s + c]
- * Gather: the kernel belongs to the output pixel p:  y(p) = sum_{m,n} G_p[m, n] x(p - c + (m, n))
- * with c = (h//2, w//2). Substituting s = p - c + (m, n) gives G_p[m, n] = K_s[2c - (m, n)], zero
- * when s is outside the image or 2c - (m, n) is outside the kernel.
+ * Splat: kernel K_s belongs to the source pixel s, centre c = (h//2, w//2):
+ *   y(p) = sum_s x(s) K_s[p - s + c]
+ * Gather: kernel G_p belongs to the output pixel p, centre g:
+ *   y(p) = sum_{m,n} G_p[m, n] x(p - g + (m, n))
+ * Substituting s = p - g + (m, n): G_p[m, n] = K_s[c + g - (m, n)]. With g = ((h-1)//2, (w-1)//2)
+ * (the centre of the flipped kernel) c + g = (h-1, w-1), so G_p[m, n] = K_s[h-1-m, w-1-n] and every
+ * splat tap has a gather counterpart, for odd and even sizes alike.
  *
- * The original writes K_s[h-1-m, w-1-n]; that equals 2c - m for odd sizes only. For even sizes
- * (the default k = 128) it is one pixel off the splat model above; `compat: true` reproduces it.
- * Arrays are (C, H, W, h, w) in C order.
+ * The original uses the same flip but with g = c (s = p - c + (m, n)); for even sizes (the default
+ * k = 128) that puts each tap one pixel off the splat model. `compat: true` reproduces it.
+ * Arrays are (C, H, W, h, w) in C order; entries with s outside the image are zero.
  */
 import { SvdError } from "../util/errors";
 import type { NdArray } from "../util/ndarray";
@@ -16,7 +19,7 @@ import type { NdArray } from "../util/ndarray";
 export interface SplatOptions {
   /** Divide every G_p by its own sum (the original's default; breaks energy accounting at borders). */
   normalize?: boolean;
-  /** Use the original's flip index h-1-m (differs from the splat model for even kernel sizes). */
+  /** Gather centre h//2 as the original (one pixel off the splat model for even sizes). */
   compat?: boolean;
 }
 
@@ -25,29 +28,29 @@ function dims(a: NdArray, what: string): [number, number, number, number, number
   return a.shape as unknown as [number, number, number, number, number];
 }
 
+/** Centre of the gather kernel: (h-1)//2 (clean) or h//2 (original). */
+export function gatherCentre(size: number, compat = false): number {
+  return compat ? Math.floor(size / 2) : Math.floor((size - 1) / 2);
+}
+
 /** Splat -> gather. */
 export function splatToConv(splat: NdArray, opts: SplatOptions = {}): NdArray {
   const [C, H, W, h, w] = dims(splat, "splatToConv");
   const out = new Float32Array(splat.data.length);
-  const ch = Math.floor(h / 2);
-  const cw = Math.floor(w / 2);
-  // Kernel index of K_s that lands on gather tap m: 2c - m (clean) or h-1-m (original).
-  const fh = opts.compat ? h - 1 : 2 * ch;
-  const fw = opts.compat ? w - 1 : 2 * cw;
+  const gh = gatherCentre(h, opts.compat);
+  const gw = gatherCentre(w, opts.compat);
   const hw = h * w;
   for (let c = 0; c < C; c++)
     for (let py = 0; py < H; py++)
       for (let px = 0; px < W; px++) {
         const o = ((c * H + py) * W + px) * hw;
         for (let m = 0; m < h; m++) {
-          const sy = py - ch + m;
-          const a = fh - m;
-          if (sy < 0 || sy >= H || a >= h) continue;
+          const sy = py - gh + m;
+          if (sy < 0 || sy >= H) continue;
           for (let n = 0; n < w; n++) {
-            const sx = px - cw + n;
-            const b = fw - n;
-            if (sx < 0 || sx >= W || b >= w) continue;
-            out[o + m * w + n] = splat.data[((c * H + sy) * W + sx) * hw + a * w + b] as number;
+            const sx = px - gw + n;
+            if (sx < 0 || sx >= W) continue;
+            out[o + m * w + n] = splat.data[((c * H + sy) * W + sx) * hw + (h - 1 - m) * w + (w - 1 - n)] as number;
           }
         }
         if (opts.normalize) {
@@ -60,30 +63,28 @@ export function splatToConv(splat: NdArray, opts: SplatOptions = {}): NdArray {
 }
 
 /**
- * Gather -> splat, the inverse of the unnormalised splatToConv: K_s[a, b] = G_p[f - a] with
- * p = s + c - (f - a) (f = 2c, or h-1 under compat). Kernel entries whose target pixel lies outside
- * the image (or that no gather tap reaches) have no gather counterpart and come back as zero.
+ * Gather -> splat, the inverse of the unnormalised splatToConv: K_s[a, b] = G_p[h-1-a, w-1-b] with
+ * p = s + g - (h-1-a, w-1-b). Taps whose target pixel p is outside the image have no gather
+ * counterpart and come back as zero.
  */
 export function convToSplat(gather: NdArray, opts: { compat?: boolean } = {}): NdArray {
   const [C, H, W, h, w] = dims(gather, "convToSplat");
   const out = new Float32Array(gather.data.length);
-  const ch = Math.floor(h / 2);
-  const cw = Math.floor(w / 2);
-  const fh = opts.compat ? h - 1 : 2 * ch;
-  const fw = opts.compat ? w - 1 : 2 * cw;
+  const gh = gatherCentre(h, opts.compat);
+  const gw = gatherCentre(w, opts.compat);
   const hw = h * w;
   for (let c = 0; c < C; c++)
     for (let sy = 0; sy < H; sy++)
       for (let sx = 0; sx < W; sx++) {
         const o = ((c * H + sy) * W + sx) * hw;
         for (let a = 0; a < h; a++) {
-          const m = fh - a;
-          const py = sy + ch - m;
-          if (m < 0 || m >= h || py < 0 || py >= H) continue;
+          const m = h - 1 - a;
+          const py = sy + gh - m;
+          if (py < 0 || py >= H) continue;
           for (let b = 0; b < w; b++) {
-            const n = fw - b;
-            const px = sx + cw - n;
-            if (n < 0 || n >= w || px < 0 || px >= W) continue;
+            const n = w - 1 - b;
+            const px = sx + gw - n;
+            if (px < 0 || px >= W) continue;
             out[o + a * w + b] = gather.data[((c * H + py) * W + px) * hw + m * w + n] as number;
           }
         }
