@@ -8,3 +8,6 @@ export * from "./histogram";
 export * from "./tensor";
 export * from "./mtf-curve";
 export * from "./psf-mtf";
+export * from "./targets";
+export * from "./slanted-edge";
+export * from "./blur";
