@@ -7,5 +7,7 @@ export * as io from "./io";
 export * as backend from "./backend";
 export * as optics from "./optics";
 export * as psf from "./psf";
+export * as basis from "./basis";
+export * as render from "./render";
 export * as data from "./data";
 export { Rng } from "./util/rng";

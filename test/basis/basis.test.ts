@@ -1,0 +1,242 @@
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { H5File } from "../../src/io/hdf5";
+import { Rng } from "../../src/util/rng";
+import type { NdArray } from "../../src/util/ndarray";
+import {
+  cellCentreAxes,
+  cellCornerAxis,
+  cellCentreAxis,
+  coefficientMaps,
+  crossfadeWeights,
+  gridFromArray,
+  linearWeights,
+  pcaBasis,
+  readBasisFile,
+  reconstructGridPsf,
+  sectionsBasis,
+  uniformBasis,
+  upsampleMap,
+} from "../../src/basis";
+import { main } from "../../src/cli/main";
+
+/**
+ * A rank-r centred PSF field with known PCA: mean + sum_j c_j(g) v_j, where the v_j are orthonormal
+ * (disjoint supports) and the c_j are orthogonal zero-mean cosines over the grid, so component j's
+ * variance is sum_g c_j(g)^2 / (N - 1) exactly.
+ */
+function rankField(C: number, nh: number, nw: number, k: number, r: number, amps: number[]) {
+  const F = k * k;
+  const N = nh * nw;
+  const data = new Float32Array(C * N * F);
+  const variances: number[] = [];
+  for (let c = 0; c < C; c++) {
+    for (let g = 0; g < N; g++) {
+      const iy = Math.floor(g / nw);
+      const ix = g % nw;
+      const psf = data.subarray((c * N + g) * F, (c * N + g + 1) * F);
+      for (let i = 0; i < F; i++) psf[i] = 1 + 0.1 * c + ((i * 7) % 5) * 0.01; // mean kernel
+      for (let j = 0; j < r; j++) {
+        // Orthogonal zero-mean modes: cos along x for even j, along y for odd j (different frequencies).
+        const f = Math.floor(j / 2) + 1;
+        const cj = (amps[j] as number) * (j % 2 === 0 ? Math.cos((Math.PI * f * (ix + 0.5)) / nw) : Math.cos((Math.PI * f * (iy + 0.5)) / nh));
+        // v_j: unit vector on pixels i with i % r == j.
+        const cnt = Math.floor((F - 1 - j) / r) + 1;
+        for (let i = j; i < F; i += r) psf[i] = (psf[i] as number) + cj / Math.sqrt(cnt);
+      }
+    }
+  }
+  for (let j = 0; j < r; j++) {
+    const f = Math.floor(j / 2) + 1;
+    let s = 0;
+    for (let g = 0; g < N; g++) {
+      const iy = Math.floor(g / nw);
+      const ix = g % nw;
+      const cj = (amps[j] as number) * (j % 2 === 0 ? Math.cos((Math.PI * f * (ix + 0.5)) / nw) : Math.cos((Math.PI * f * (iy + 0.5)) / nh));
+      s += cj * cj;
+    }
+    variances.push(s / (N - 1));
+  }
+  return { psfs: { data, shape: [C, nh, nw, k, k] } as NdArray, variances };
+}
+
+describe("basis: coefficient-map interpolation", () => {
+  it("svd-v2 convention equals OpenCV INTER_LINEAR 256 -> 1024 (spec checklist 3)", () => {
+    const w = linearWeights(cellCentreAxis(256, 1024), 1024);
+    const src = Float64Array.from({ length: 256 }, (_, i) => Math.sin(i) * 3 + i);
+    const at = (d: number) => (src[w.i0[d] as number] as number) * (1 - (w.w1[d] as number)) + (src[w.i1[d] as number] as number) * (w.w1[d] as number);
+    assert.equal(at(0), src[0]);
+    assert.equal(at(1), src[0]);
+    assert.ok(Math.abs(at(2) - (0.875 * src[0]! + 0.125 * src[1]!)) < 1e-12);
+    assert.ok(Math.abs(at(3) - (0.625 * src[0]! + 0.375 * src[1]!)) < 1e-12);
+    assert.equal(at(1022), src[255]);
+    assert.equal(at(1023), src[255]);
+  });
+
+  it("position mode puts each grid sample exactly on the pixel where its PSF was sampled", () => {
+    const rows = cellCornerAxis(4, 16); // samples at pixels 0, 4, 8, 12 (the original's stage 1)
+    const wy = linearWeights(rows, 16);
+    const wx = linearWeights(rows, 16);
+    const map = Float32Array.from({ length: 16 }, (_, i) => i * i);
+    const up = upsampleMap(map, 4, 4, wy, wx);
+    for (let iy = 0; iy < 4; iy++) for (let ix = 0; ix < 4; ix++) assert.equal(up[iy * 4 * 16 + ix * 4], map[iy * 4 + ix]);
+    // Halfway between samples (pixel 2 between 0 and 4) is the mean; beyond the last sample, replicated.
+    assert.equal(up[2], (map[0]! + map[1]!) / 2);
+    assert.equal(up[15], map[3]);
+  });
+
+  it("sections weights are a smooth partition of unity", () => {
+    const centres = Float64Array.from([10, 30, 50]);
+    const pos = Float64Array.from({ length: 61 }, (_, i) => i);
+    const w = crossfadeWeights(centres, pos);
+    for (let p = 0; p < 61; p++) assert.ok(Math.abs(w[p]! + w[61 + p]! + w[122 + p]! - 1) < 1e-12);
+    assert.equal(w[61 + 30], 1);
+    assert.ok(Math.abs(w[20]! - 0.5) < 1e-12);
+  });
+});
+
+describe("basis: PCA", function () {
+  this.timeout(60000);
+  it("reconstructs a rank-r field exactly with r components, with the analytic variances", async () => {
+    const r = 3;
+    const { psfs, variances } = rankField(2, 6, 8, 5, r, [0.5, 0.3, 0.1]);
+    const src = gridFromArray(psfs, { height: 24, width: 32 });
+    const b = await pcaBasis(src, { components: r, seed: 1 });
+    assert.equal(b.count, r + 1);
+    for (let c = 0; c < 2; c++) {
+      const ch = b.pca.channels[c]!;
+      variances.forEach((v, j) => assert.ok(Math.abs(ch.explainedVariance[j]! - v) / v < 1e-4, `variance ${j}: ${ch.explainedVariance[j]} vs ${v}`));
+      assert.ok(Math.abs(ch.explainedVarianceRatio.reduce((a, x) => a + x, 0) - 1) < 1e-4);
+      for (let iy = 0; iy < 6; iy++)
+        for (let ix = 0; ix < 8; ix++) {
+          const rec = reconstructGridPsf(b, c, iy, ix);
+          const orig = psfs.data.subarray(((c * 6 + iy) * 8 + ix) * 25, ((c * 6 + iy) * 8 + ix + 1) * 25);
+          for (let i = 0; i < 25; i++) assert.ok(Math.abs(rec[i]! - orig[i]!) < 1e-5);
+        }
+      // Mean kernel stored last with an all-ones coefficient map.
+      const maps = coefficientMaps(b);
+      const last = maps.subarray(((c * (r + 1)) + r) * 24 * 32, ((c * (r + 1)) + r + 1) * 24 * 32);
+      assert.ok(last.every((v) => v === 1));
+    }
+    // Components are orthonormal and signed so that their largest-|value| entry is positive.
+    const comps = b.pca.channels[0]!.components;
+    for (let i = 0; i < r; i++) {
+      const vi = comps.subarray(i * 25, (i + 1) * 25);
+      let big = 0;
+      for (let f = 0; f < 25; f++) if (Math.abs(vi[f]!) > Math.abs(vi[big]!)) big = f;
+      assert.ok(vi[big]! > 0);
+      for (let j = 0; j < r; j++) {
+        const vj = comps.subarray(j * 25, (j + 1) * 25);
+        const d = vi.reduce((a, x, f) => a + x * vj[f]!, 0);
+        assert.ok(Math.abs(d - (i === j ? 1 : 0)) < 1e-5);
+      }
+    }
+  });
+
+  it("fewer components leave exactly the dropped variance as error", async () => {
+    const { psfs, variances } = rankField(1, 8, 8, 6, 4, [0.6, 0.4, 0.2, 0.05]);
+    const b = await pcaBasis(gridFromArray(psfs, { height: 32, width: 32 }), { components: 2 });
+    const ratio = b.pca.channels[0]!.explainedVarianceRatio;
+    const total = variances.reduce((a, v) => a + v, 0);
+    assert.ok(Math.abs(ratio[0]! - variances[0]! / total) < 1e-4 && Math.abs(ratio[1]! - variances[1]! / total) < 1e-4);
+    assert.ok(b.relativeError.some((e) => e > 1e-3));
+  });
+
+  it("rejects more components than the grid allows", async () => {
+    const { psfs } = rankField(1, 2, 2, 3, 1, [1]);
+    await assert.rejects(pcaBasis(gridFromArray(psfs, { height: 8, width: 8 }), { components: 5 }), /argument 'components': expected at most min\(grid points, kernel pixels\) = 4, found number 5/);
+  });
+});
+
+describe("basis: uniform and sections", () => {
+  it("uniform is the grid mean with a constant map; sections reproduce a piecewise-constant field exactly at tile centres", () => {
+    const rng = new Rng("sec");
+    const k = 3;
+    // 4 x 4 grid over 16 x 16, 2 x 2 tiles: every tile's grid PSFs are identical.
+    const tilePsfs = Array.from({ length: 4 }, () => Float32Array.from({ length: 9 }, () => rng.random()));
+    const data = new Float32Array(16 * 9);
+    for (let iy = 0; iy < 4; iy++) for (let ix = 0; ix < 4; ix++) data.set(tilePsfs[Math.floor(iy / 2) * 2 + Math.floor(ix / 2)]!, (iy * 4 + ix) * 9);
+    const src = gridFromArray({ data, shape: [1, 4, 4, k, k] }, { height: 16, width: 16 });
+    const u = uniformBasis(src);
+    for (let i = 0; i < 9; i++) assert.ok(Math.abs(u.psfs[i]! - tilePsfs.reduce((a, t) => a + t[i]!, 0) / 4) < 1e-6);
+    const s = sectionsBasis(src, { tilesY: 2, tilesX: 2 });
+    assert.equal(s.count, 4);
+    for (let t = 0; t < 4; t++) for (let i = 0; i < 9; i++) assert.ok(Math.abs(s.psfs[t * 9 + i]! - tilePsfs[t]![i]!) < 1e-6);
+    const plane = s.coefPlane(0, 0);
+    assert.ok(Math.abs(plane[3 * 16 + 3]! - 1) < 1e-12); // tile centre (3.5 rounds down: pixel 3 is before the centre)
+    assert.throws(() => sectionsBasis(src, { tilesY: 5, tilesX: 1 }), /tilesY.*\[1, 4\]/);
+  });
+});
+
+describe("basis: svd basis CLI and file", function () {
+  this.timeout(120000);
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "svd-basis-"));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  async function writePsfFile(file: string) {
+    const { psfs } = rankField(3, 4, 4, 8, 2, [0.3, 0.2]);
+    const h5 = await H5File.open(file, "w");
+    h5.write("psfs", psfs.data, [3, 1, 4, 4, 8, 8], { dtype: "float16" });
+    const md = new Float32Array(3 * 2 * 16);
+    for (let c = 0; c < 3; c++)
+      for (let g = 0; g < 16; g++) {
+        md[(c * 2 + 0) * 16 + g] = 8 * Math.floor(g / 4); // y_img: top-left sampling as stage 1 (32 / 4 = 8)
+        md[(c * 2 + 1) * 16 + g] = 8 * (g % 4);
+      }
+    h5.write("metadata.psf_metadata", md, [3, 1, 2, 4, 4], { dtype: "float16" });
+    h5.setAttr("sensor_res", [32, 32]);
+    h5.setAttr("psf_type", "test");
+    h5.close();
+  }
+
+  it("writes PSFs_with_basis.h5 in the original layout plus previews", async () => {
+    const psfFile = path.join(dir, "psfs.h5");
+    await writePsfFile(psfFile);
+    const out = path.join(dir, "PSFs_with_basis.h5");
+    process.env.SVD_QUIET = "1";
+    await main(["node", "svd", "basis", "--psfs", psfFile, "--method", "pca", "--components", "2", "--out", out]);
+    const h5 = await H5File.open(out, "r");
+    assert.deepEqual(h5.info("basis_psfs").shape, [3, 1, 3, 8, 8]);
+    assert.deepEqual(h5.info("basis_coef").shape, [3, 1, 3, 32, 32]);
+    assert.equal(h5.info("basis_coef").dtype, "float16");
+    assert.deepEqual(h5.info("psfs").shape, [3, 1, 4, 4, 8, 8]);
+    assert.ok(h5.has("metadata.psf_metadata"));
+    assert.equal(h5.getAttr("psf_type"), "test");
+    assert.equal(h5.getAttr("basis_method"), "pca");
+    h5.close();
+    const b = await readBasisFile(out);
+    assert.deepEqual(b.coef.shape, [3, 3, 32, 32]);
+    // Coefficient maps at the true positions: pixel (8, 16) is grid point (1, 2); reconstruct its PSF from the file.
+    const orig = (await H5File.open(psfFile, "r")).read("psfs").data;
+    for (let i = 0; i < 64; i++) {
+      let v = 0;
+      for (let j = 0; j < 3; j++) v += b.coef.data[(j * 32 + 8) * 32 + 16]! * b.psfs.data[j * 64 + i]!;
+      assert.ok(Math.abs(v - orig[(1 * 4 + 2) * 64 + i]!) < 2e-3, `${v} vs ${orig[(1 * 4 + 2) * 64 + i]}`);
+    }
+    assert.ok(fs.existsSync(path.join(dir, "basis_psfs_c0.png")) && fs.existsSync(path.join(dir, "basis_coef_c2.png")));
+  });
+
+  async function failing(args: string[]): Promise<string> {
+    const write = process.stderr.write.bind(process.stderr);
+    let err = "";
+    process.stderr.write = ((chunk: string) => ((err += String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      assert.equal(await main(["node", "svd", ...args]), 1);
+    } finally {
+      process.stderr.write = write;
+    }
+    return err;
+  }
+
+  it("bad arguments name the flag, expected and found", async () => {
+    assert.match(await failing(["basis", "--psfs", path.join(dir, "psfs.h5"), "--components", "two", "--out", path.join(dir, "x.h5")]), /--components.*non-negative integer.*two/);
+    assert.match(await failing(["basis", "--psfs", path.join(dir, "nope.h5"), "--out", path.join(dir, "x.h5")]), /nope\.h5: file not found/);
+    assert.match(await failing(["basis", "--psfs", path.join(dir, "psfs.h5"), "--method", "zernike", "--out", path.join(dir, "x.h5")]), /method.*zernike/);
+    assert.ok(!fs.existsSync(path.join(dir, "x.h5")));
+  });
+});
