@@ -162,6 +162,9 @@ interface PupilGeometry {
   col: Int32Array;
   /** Phase ramp (radians) that moves the DFT grid by half a sample for even q; 0 otherwise. */
   ramp: Float64Array;
+  /** cos / sin of `ramp`, or null when there is no ramp (odd q). */
+  rampCos: Float64Array | null;
+  rampSin: Float64Array | null;
   /** Points are sorted by row: row r of the aperture holds points [rowStart[r], rowStart[r+1]). */
   rowStart: Int32Array;
   /** M-grid row index of each aperture row. */
@@ -227,6 +230,8 @@ function buildGeometry(s: PupilSampling, ap: Required<Pick<ApertureOptions, "obs
     amp: Float64Array.from(amps),
     col: Int32Array.from(cols),
     ramp: Float64Array.from(ramps),
+    rampCos: delta === 0 ? null : Float64Array.from(ramps, Math.cos),
+    rampSin: delta === 0 ? null : Float64Array.from(ramps, Math.sin),
     rowStart: Int32Array.from(rowStart),
     rowIndex: Int32Array.from(rowIndex),
     sumAmp,
@@ -342,14 +347,22 @@ export class FourierPsfModel {
 
     // Pupil field with the half-sample ramp folded in; the on-axis sum (no ramp) gives the Strehl ratio.
     let sRe = 0, sIm = 0;
+    const { rampCos, rampSin } = g;
     for (let i = 0; i < g.nPts; i++) {
       const p = phaseRad[i]!;
       const a = g.amp[i]!;
-      sRe += a * Math.cos(p);
-      sIm += a * Math.sin(p);
-      const pr = p + g.ramp[i]!;
-      fieldRe[i] = a * Math.cos(pr);
-      fieldIm[i] = a * Math.sin(pr);
+      const re = a * Math.cos(p), im = a * Math.sin(p);
+      sRe += re;
+      sIm += im;
+      if (rampCos && rampSin) {
+        // (re + i im) * exp(i ramp), with cos/sin of the ramp cached.
+        const rc = rampCos[i]!, rs = rampSin[i]!;
+        fieldRe[i] = re * rc - im * rs;
+        fieldIm[i] = re * rs + im * rc;
+      } else {
+        fieldRe[i] = re;
+        fieldIm[i] = im;
+      }
     }
 
     // Stage 1: FFT each non-zero row along x; keep the kq needed columns.
