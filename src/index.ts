@@ -10,4 +10,5 @@ export * as psf from "./psf";
 export * as basis from "./basis";
 export * as render from "./render";
 export * as data from "./data";
+export * as viz from "./viz";
 export { Rng } from "./util/rng";

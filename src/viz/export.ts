@@ -1,0 +1,70 @@
+/**
+ * Static export of figures for the CLI's reports, without a browser: Vega-Lite -> SVG (vega's
+ * headless View), SVG -> PNG (sharp), panel figures as PNG. Files are written atomically.
+ */
+import * as path from "node:path";
+import { writeFileAtomic } from "../util/atomic";
+import { ArgumentError } from "../util/errors";
+import { MIME, type MimeBundle } from "./mime";
+import { svgToPng } from "./png";
+import { vegaLiteToSvg, type VegaLiteSpec } from "./vegalite";
+
+/** The figure as an SVG document (Vega-Lite charts natively; PNG figures wrapped in an <image>). */
+export async function figureToSvg(bundle: MimeBundle): Promise<string> {
+  const d = bundle.data;
+  if (d[MIME.vegaLite]) return vegaLiteToSvg(d[MIME.vegaLite] as VegaLiteSpec);
+  if (typeof d[MIME.svg] === "string") return d[MIME.svg] as string;
+  if (typeof d[MIME.png] === "string") {
+    const meta = (bundle.metadata?.[MIME.png] ?? {}) as { width?: number; height?: number };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const sharp = require("sharp") as typeof import("sharp");
+    const info = await sharp(Buffer.from(d[MIME.png] as string, "base64")).metadata();
+    const w = meta.width ?? info.width;
+    const h = meta.height ?? info.height;
+    return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><image width="${w}" height="${h}" href="data:image/png;base64,${d[MIME.png]}"/></svg>`;
+  }
+  throw new ArgumentError(
+    "bundle",
+    "a Vega-Lite, SVG or PNG figure (Plotly needs a browser: use a Vega-Lite or image figure for reports)",
+    Object.keys(d).join(", "),
+  );
+}
+
+export async function figureToPng(bundle: MimeBundle, density = 144): Promise<Buffer> {
+  if (typeof bundle.data[MIME.png] === "string") return Buffer.from(bundle.data[MIME.png] as string, "base64");
+  return svgToPng(await figureToSvg(bundle), density);
+}
+
+/** Writes a figure by extension: .svg, .png, .json (the Vega-Lite/Plotly spec), .html / .md / .txt (tables). */
+export async function saveFigure(bundle: MimeBundle | Promise<MimeBundle>, file: string): Promise<string> {
+  const b = await bundle;
+  const ext = path.extname(file).toLowerCase();
+  const pick = (mime: string): unknown => {
+    const v = b.data[mime];
+    if (v === undefined) throw new ArgumentError("file", `a format this figure has (${mime} is missing for ${file})`, Object.keys(b.data).join(", "));
+    return v;
+  };
+  switch (ext) {
+    case ".svg":
+      writeFileAtomic(file, await figureToSvg(b));
+      break;
+    case ".png":
+      writeFileAtomic(file, await figureToPng(b));
+      break;
+    case ".json":
+      writeFileAtomic(file, JSON.stringify(b.data[MIME.vegaLite] ?? pick(MIME.plotly), null, 1) + "\n");
+      break;
+    case ".html":
+      writeFileAtomic(file, String(pick(MIME.html)));
+      break;
+    case ".md":
+      writeFileAtomic(file, String(pick(MIME.markdown)) + "\n");
+      break;
+    case ".txt":
+      writeFileAtomic(file, String(pick(MIME.plain)) + "\n");
+      break;
+    default:
+      throw new ArgumentError("file", `${file} to end in .svg, .png, .json, .html, .md or .txt`, ext || "(no extension)");
+  }
+  return file;
+}

@@ -1,0 +1,69 @@
+/**
+ * Plotly figures (rendered in the lab by environment/lab/src/plotly-renderer.js over plotly.js).
+ * Plotly has no browser-free static export, so reports use the Vega-Lite or panel figures instead.
+ */
+import { MIME, type MimeBundle } from "./mime";
+
+export interface PlotlyFigure {
+  data: Record<string, unknown>[];
+  layout?: Record<string, unknown>;
+  config?: Record<string, unknown>;
+}
+
+export function plotly(fig: PlotlyFigure, description?: string): MimeBundle {
+  const title = (fig.layout?.title as { text?: string } | string | undefined) ?? "";
+  const t = typeof title === "string" ? title : (title.text ?? "");
+  return {
+    data: {
+      [MIME.plotly]: { data: fig.data, layout: fig.layout ?? {}, ...(fig.config ? { config: fig.config } : {}) },
+      [MIME.plain]: description ?? `Plotly figure${t ? `: ${t}` : ""} (${fig.data.length} trace${fig.data.length === 1 ? "" : "s"})`,
+    },
+  };
+}
+
+/** Rows of a (h, w) row-major array as nested arrays (Plotly's z format). */
+function rowsOf(data: ArrayLike<number>, h: number, w: number): number[][] {
+  return Array.from({ length: h }, (_, y) => Array.from({ length: w }, (_, x) => data[y * w + x] as number));
+}
+
+/** A PSF (or any small 2-D array) as an interactive 3-D surface; log10 for PSF tails if asked. */
+export function surface(z: { data: ArrayLike<number>; shape: readonly number[] }, opts: { title?: string; log?: boolean; floor?: number } = {}): MimeBundle {
+  const [h, w] = z.shape as [number, number];
+  if (z.shape.length !== 2 || z.data.length !== h * w) {
+    throw new RangeError(`viz.surface: expected a 2-D (h, w) array, found shape [${z.shape.join(", ")}]`);
+  }
+  let rows = rowsOf(z.data, h, w);
+  if (opts.log) {
+    let max = 0;
+    for (let i = 0; i < z.data.length; i++) max = Math.max(max, z.data[i] as number);
+    const floor = (max || 1) * (opts.floor ?? 1e-4);
+    rows = rows.map((r) => r.map((v) => Math.log10(Math.max(v, floor))));
+  }
+  return plotly(
+    {
+      data: [{ type: "surface", z: rows, colorscale: "Viridis", showscale: true }],
+      layout: {
+        title: { text: opts.title ?? (opts.log ? "log10 PSF" : "PSF") },
+        width: 520,
+        height: 440,
+        margin: { l: 0, r: 0, t: 40, b: 0 },
+        scene: { zaxis: { title: { text: opts.log ? "log10" : "value" } } },
+      },
+    },
+    `surface ${h}x${w}${opts.title ? ` "${opts.title}"` : ""}`,
+  );
+}
+
+/** Radial profiles or any x/y lines as an interactive Plotly chart. */
+export function plotlyLines(series: { label: string; x: ArrayLike<number>; y: ArrayLike<number> }[], opts: { title?: string; xTitle?: string; yTitle?: string; yLog?: boolean } = {}): MimeBundle {
+  return plotly({
+    data: series.map((s) => ({ type: "scatter", mode: "lines", name: s.label, x: Array.from(s.x), y: Array.from(s.y) })),
+    layout: {
+      title: { text: opts.title ?? "" },
+      width: 560,
+      height: 340,
+      xaxis: { title: { text: opts.xTitle ?? "" } },
+      yaxis: { title: { text: opts.yTitle ?? "" }, type: opts.yLog ? "log" : "linear" },
+    },
+  });
+}

@@ -1,0 +1,182 @@
+/**
+ * Vega-Lite v5 charts (rendered by JupyterLab's vega5 extension; the kernel side uses vega@5 /
+ * vega-lite@5, which load from CommonJS inside tslab cells, unlike v6) and their static SVG export.
+ */
+import { MIME, type MimeBundle } from "./mime";
+
+/** A Vega-Lite spec: plain JSON. Kept loose on purpose; vega-lite's own types are huge. */
+export type VegaLiteSpec = Record<string, unknown>;
+
+const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
+
+export function vegaLite(spec: VegaLiteSpec, description?: string): MimeBundle {
+  const full = { $schema: SCHEMA, ...spec };
+  const title = typeof spec.title === "string" ? spec.title : (spec.title as { text?: string } | undefined)?.text;
+  return { data: { [MIME.vegaLite]: full, [MIME.plain]: description ?? `Vega-Lite chart${title ? `: ${title}` : ""}` } };
+}
+
+type Num = ArrayLike<number>;
+
+function points<T extends Record<string, unknown>>(n: number, row: (i: number) => T): T[] {
+  return Array.from({ length: n }, (_, i) => row(i));
+}
+
+export interface Series {
+  label: string;
+  x: Num;
+  y: Num;
+}
+
+export interface LineOptions {
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+  yScale?: "linear" | "log";
+  width?: number;
+  height?: number;
+  /** y axis domain, e.g. [0, 1] for MTF. */
+  yDomain?: [number, number];
+}
+
+/** Line chart of several labelled series (long format: x, y, series). */
+export function lineChartSpec(series: Series[], opts: LineOptions = {}): VegaLiteSpec {
+  const values = series.flatMap((s) => {
+    if (s.x.length !== s.y.length) throw new RangeError(`viz: series "${s.label}" has ${s.x.length} x values and ${s.y.length} y values`);
+    return points(s.x.length, (i) => ({ x: s.x[i] as number, y: s.y[i] as number, series: s.label }));
+  });
+  return {
+    title: opts.title,
+    width: opts.width ?? 420,
+    height: opts.height ?? 260,
+    data: { values },
+    mark: { type: "line", point: values.length <= 200 },
+    encoding: {
+      x: { field: "x", type: "quantitative", title: opts.xTitle ?? "x" },
+      y: {
+        field: "y",
+        type: "quantitative",
+        title: opts.yTitle ?? "y",
+        scale: { type: opts.yScale ?? "linear", ...(opts.yDomain ? { domain: opts.yDomain } : {}) },
+      },
+      color: { field: "series", type: "nominal", title: null },
+      tooltip: [{ field: "series" }, { field: "x", format: ".4g" }, { field: "y", format: ".4g" }],
+    },
+  };
+}
+
+export function lineChart(series: Series[], opts: LineOptions = {}): MimeBundle {
+  return vegaLite(lineChartSpec(series, opts), `line chart${opts.title ? ` "${opts.title}"` : ""}: ${series.map((s) => s.label).join(", ")}`);
+}
+
+export interface MtfCurve {
+  label: string;
+  /** Spatial frequency, cycles per pixel (0 .. 0.5) unless `frequencyUnit` says otherwise. */
+  frequency: Num;
+  mtf: Num;
+}
+
+/** MTF curves (e.g. centre vs. edge of the field), with the Nyquist frequency marked. */
+export function mtfCurves(curves: MtfCurve[], opts: { title?: string; frequencyUnit?: string; nyquist?: number } = {}): MimeBundle {
+  const unit = opts.frequencyUnit ?? "cycles/pixel";
+  const base = lineChartSpec(
+    curves.map((c) => ({ label: c.label, x: c.frequency, y: c.mtf })),
+    { title: opts.title ?? "MTF", xTitle: `spatial frequency (${unit})`, yTitle: "MTF", yDomain: [0, 1] },
+  );
+  const nyquist = opts.nyquist ?? (unit === "cycles/pixel" ? 0.5 : undefined);
+  const layers: VegaLiteSpec[] = [{ mark: base.mark, encoding: base.encoding }];
+  if (nyquist !== undefined) {
+    layers.push({
+      data: { values: [{ x: nyquist }] },
+      mark: { type: "rule", strokeDash: [4, 4], color: "#888" },
+      encoding: { x: { field: "x", type: "quantitative" } },
+    });
+  }
+  const spec: VegaLiteSpec = { title: base.title, width: base.width, height: base.height, data: base.data, layer: layers };
+  return vegaLite(spec, `MTF curves: ${curves.map((c) => c.label).join(", ")}`);
+}
+
+/** Explained variance of a PSF basis: bars per component and the cumulative curve. */
+export function explainedVariance(ratios: Num, opts: { title?: string } = {}): MimeBundle {
+  let cum = 0;
+  const values = points(ratios.length, (i) => {
+    cum += ratios[i] as number;
+    return { component: i + 1, ratio: ratios[i] as number, cumulative: cum };
+  });
+  const spec: VegaLiteSpec = {
+    title: opts.title ?? "Explained variance of the PSF basis",
+    width: 420,
+    height: 240,
+    data: { values },
+    encoding: { x: { field: "component", type: "ordinal", title: "component" } },
+    layer: [
+      { mark: "bar", encoding: { y: { field: "ratio", type: "quantitative", title: "explained variance ratio" } } },
+      {
+        mark: { type: "line", point: true, color: "#e45756" },
+        encoding: { y: { field: "cumulative", type: "quantitative", title: "cumulative", scale: { domain: [0, 1] } } },
+      },
+    ],
+    resolve: { scale: { y: "independent" } },
+  };
+  return vegaLite(spec, `explained variance of ${ratios.length} components (cumulative ${cum.toFixed(4)})`);
+}
+
+/** A scalar over the field grid (e.g. MTF50 or PSF width per position) as a heat map. */
+export function fieldHeatmap(values: { data: Num; shape: readonly number[] }, opts: { title?: string; valueTitle?: string; scheme?: string } = {}): MimeBundle {
+  const [nh, nw] = values.shape as [number, number];
+  if (values.shape.length !== 2 || values.data.length !== nh * nw) {
+    throw new RangeError(`viz.fieldHeatmap: expected an (nh, nw) array, found shape [${values.shape.join(", ")}] with ${values.data.length} values`);
+  }
+  const rows = points(nh * nw, (i) => ({ row: Math.floor(i / nw), col: i % nw, value: values.data[i] as number }));
+  const spec: VegaLiteSpec = {
+    title: opts.title ?? "over the field",
+    data: { values: rows },
+    mark: "rect",
+    width: Math.min(480, 40 * nw),
+    height: Math.min(480, 40 * nh),
+    encoding: {
+      x: { field: "col", type: "ordinal", title: "grid column" },
+      y: { field: "row", type: "ordinal", title: "grid row" },
+      color: { field: "value", type: "quantitative", title: opts.valueTitle ?? "value", scale: { scheme: opts.scheme ?? "viridis" } },
+      tooltip: [{ field: "row" }, { field: "col" }, { field: "value", format: ".4g" }],
+    },
+  };
+  return vegaLite(spec, `${opts.title ?? "field heat map"} (${nh}x${nw})`);
+}
+
+export interface LossPoint {
+  step: number;
+  value: number;
+  /** e.g. "train loss", "val PSNR". */
+  series: string;
+}
+
+export function lossCurveSpec(pts: readonly LossPoint[], opts: { title?: string; yScale?: "linear" | "log" } = {}): VegaLiteSpec {
+  return {
+    title: opts.title ?? "training",
+    width: 420,
+    height: 220,
+    data: { values: pts.map((p) => ({ ...p })) },
+    mark: { type: "line", point: pts.length <= 60 },
+    encoding: {
+      x: { field: "step", type: "quantitative", title: "step" },
+      y: { field: "value", type: "quantitative", title: "value", scale: { type: opts.yScale ?? "linear", zero: false } },
+      color: { field: "series", type: "nominal", title: null },
+    },
+  };
+}
+
+/** Vega-Lite -> SVG without a browser (vega's headless View; text measured with estimates). */
+export async function vegaLiteToSvg(spec: VegaLiteSpec): Promise<string> {
+  // Loaded on demand: vega is heavy and only figures need it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const vega = require("vega") as typeof import("vega");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const vl = require("vega-lite") as typeof import("vega-lite");
+  const compiled = vl.compile({ $schema: SCHEMA, ...spec } as Parameters<typeof vl.compile>[0]).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
