@@ -11,3 +11,4 @@ export * from "./psf-mtf";
 export * from "./targets";
 export * from "./slanted-edge";
 export * from "./blur";
+export * from "./mtf-map";
