@@ -1,0 +1,3 @@
+export * from "./propagate";
+export * from "./bessel";
+export * from "./resample";
