@@ -43,7 +43,7 @@ async function benchFamily(family: string, n: number, k: number): Promise<void> 
   const t0 = process.hrtime.bigint();
   const checksum = run();
   const ts = Number(process.hrtime.bigint() - t0) / 1e9;
-  const settings = { sensor, grid: [n, n], k, psf: family === "gaussian" ? gaussianPsf : cfg.value.psf };
+  const settings = { sensor, grid: [n, n], k, psf: family === "gaussian" ? gaussianPsf : cfg.value.psf, wavelengths_nm: cfg.value.wavelengths_nm, pixel_pitch_um: cfg.value.sensor.pixel_pitch_um };
   const ref = JSON.parse(execFileSync("/usr/bin/python3", [path.join(__dirname, "psf-grid-ref.py"), family, JSON.stringify(settings)], { maxBuffer: 1 << 20 }).toString());
   const count = n * n * inc;
   const line = `${family.padEnd(10)} ${n}x${n} grid x ${inc} ch, ${k}x${k}: TS ${ts.toFixed(3)} s (${((ts / count) * 1e6).toFixed(1)} us/PSF)`;
