@@ -77,8 +77,12 @@ function transpose2(d: Float32Array, r: number, c: number): Float32Array {
   return out;
 }
 
+let storeCounter = 0;
+
 export class ParamStore {
   private readonly specs = new Map<string, ParamSpec>();
+  /** tf variable names are global: each store prefixes its own. */
+  private readonly id = ++storeCounter;
   constructor(
     private readonly tf: typeof tfTypes,
     private readonly rng: Rng,
@@ -92,7 +96,7 @@ export class ParamStore {
     else if (init.kind === "normal") for (let i = 0; i < n; i++) data[i] = this.rng.normal(0, init.std);
     else for (let i = 0; i < n; i++) data[i] = this.rng.uniform(-init.bound, init.bound);
     const init0 = this.tf.tensor(data, shape);
-    const variable = this.tf.variable(init0, true, name);
+    const variable = this.tf.variable(init0, true, `store${this.id}/${name}`);
     init0.dispose();
     this.specs.set(name, { name, variable, layout, torchShape: torchShapeOf(shape, layout, vectorTorchShape) });
     return variable;
