@@ -1,0 +1,104 @@
+/**
+ * Render a 1024x1024 RGB image with 16 basis PSFs of 64x64 (scatter form, zero-padded canvas, same-size
+ * output) with the FFT engine, and the same computation in PyTorch (torch.fft, rfft2 on a 1088^2
+ * canvas, basis spectra precomputed as in our engine) in the same run; prints both times, the ratio
+ * and the relative difference of the two results.
+ *
+ *   npx tsx bench/render.ts [--size 1024] [--k 64] [--m 16] [--runs 3]
+ * PyTorch: Debian python3-torch via /usr/bin/python3 (apt-get install -y python3-torch).
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Rng } from "../src/util/rng";
+import { FftRenderer, chooseTileSize } from "../src/render/fft-engine";
+
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] as string) : def;
+}
+const H = Number(arg("size", "1024"));
+const W = H;
+const k = Number(arg("k", "64"));
+const m = Number(arg("m", "16"));
+const runs = Number(arg("runs", "3"));
+const C = 3;
+
+const rng = new Rng("bench-render");
+const image = new Float32Array(C * H * W);
+for (let c = 0; c < C; c++)
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) image[(c * H + y) * W + x] = 0.5 + 0.5 * Math.sin((x * (c + 1)) / 37 + y / 53) * Math.cos(y / 29);
+const basis = new Float32Array(C * m * k * k);
+for (let i = 0; i < basis.length; i++) basis[i] = rng.normal() / (k * k);
+// Smooth coefficient maps (as upsampled PCA maps are).
+const coef = new Float32Array(C * m * H * W);
+for (let c = 0; c < C; c++)
+  for (let j = 0; j < m; j++) {
+    const fy = rng.uniform(0.5, 3);
+    const fx = rng.uniform(0.5, 3);
+    const ph = rng.uniform(0, 6);
+    const plane = coef.subarray((c * m + j) * H * W, (c * m + j + 1) * H * W);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) plane[y * W + x] = Math.cos((fy * y) / H * 6.28 + (fx * x) / W * 6.28 + ph);
+  }
+
+const median = (a: number[]) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)] as number;
+
+// ---- ours
+const renderer = new FftRenderer({ data: basis, shape: [C, m, k, k] });
+let t = performance.now();
+let ours = renderer.render({ data: image, shape: [C, H, W] }, { data: coef, shape: [C, m, H, W] });
+const firstMs = performance.now() - t;
+const oursMs: number[] = [];
+for (let r = 0; r < runs; r++) {
+  t = performance.now();
+  ours = renderer.render({ data: image, shape: [C, H, W] }, { data: coef, shape: [C, m, H, W] });
+  oursMs.push(performance.now() - t);
+}
+
+// ---- PyTorch, same data
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "svd-bench-render-"));
+const py = `
+import sys, time, numpy as np, torch
+d, C, m, k, H, W, runs = sys.argv[1], ${C}, ${m}, ${k}, ${H}, ${W}, ${runs}
+x = torch.from_numpy(np.fromfile(d + '/x.f32', dtype=np.float32).reshape(C, H, W))
+A = torch.from_numpy(np.fromfile(d + '/a.f32', dtype=np.float32).reshape(C, m, H, W))
+B = torch.from_numpy(np.fromfile(d + '/b.f32', dtype=np.float32).reshape(C, m, k, k))
+s = (H + k, W + k)            # >= H + k - 1: no wrap-around
+Hf = torch.fft.rfft2(B, s=s)  # basis spectra, computed once (as our engine caches them)
+c0 = k // 2
+def render():
+    U = torch.fft.rfft2(A * x[:, None], s=s)
+    y = torch.fft.irfft2((U * Hf).sum(1), s=s)
+    return y[:, c0:c0 + H, c0:c0 + W].contiguous()
+with torch.no_grad():
+    render()
+    ts = []
+    for _ in range(runs):
+        t = time.perf_counter(); y = render(); ts.append(time.perf_counter() - t)
+y.numpy().astype(np.float32).tofile(d + '/y.f32')
+print(sorted(ts)[len(ts) // 2] * 1000, torch.__version__, torch.get_num_threads())
+`;
+fs.writeFileSync(path.join(dir, "x.f32"), Buffer.from(image.buffer));
+fs.writeFileSync(path.join(dir, "a.f32"), Buffer.from(coef.buffer));
+fs.writeFileSync(path.join(dir, "b.f32"), Buffer.from(basis.buffer));
+const res = spawnSync("/usr/bin/python3", ["-c", py, dir], { encoding: "utf8" });
+const tile = chooseTileSize(H, W, k);
+console.log(`render ${H}x${W}x${C}, ${m} basis PSFs of ${k}x${k}, scatter, zero padding (tile ${tile}):`);
+console.log(`  ours (FFT engine, 1 thread): ${median(oursMs).toFixed(0)} ms median of ${runs} (first call incl. basis spectra ${firstMs.toFixed(0)} ms)`);
+if (res.status !== 0) {
+  console.log(`  PyTorch: not run (${(res.stderr || res.error?.message || "").trim().split("\n").pop()}); install python3-torch`);
+} else {
+  const [torchMs, ver, threads] = res.stdout.trim().split(/\s+/);
+  const ty = new Float32Array(fs.readFileSync(path.join(dir, "y.f32")).buffer.slice(0));
+  let d = 0;
+  let s = 0;
+  for (let i = 0; i < ty.length; i++) {
+    d += ((ours.data[i] as number) - (ty[i] as number)) ** 2;
+    s += (ty[i] as number) ** 2;
+  }
+  console.log(`  PyTorch ${ver} (torch.fft, ${threads} threads): ${Number(torchMs).toFixed(0)} ms median of ${runs}`);
+  console.log(`  ratio ours / PyTorch: ${(median(oursMs) / Number(torchMs)).toFixed(2)}  (relative difference of the outputs: ${Math.sqrt(d / s).toExponential(2)})`);
+}
+fs.rmSync(dir, { recursive: true, force: true });
