@@ -12,3 +12,4 @@ export * from "./targets";
 export * from "./slanted-edge";
 export * from "./blur";
 export * from "./mtf-map";
+export * from "./evaluate";
