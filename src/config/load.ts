@@ -10,11 +10,24 @@ import { validate, type Schema } from "./schema";
 
 export type ConfigTree = Record<string, unknown>;
 
+/**
+ * Booleans as PyYAML (which wrote the original configs) reads them: true/false/yes/no/on/off, but not
+ * the YAML 1.1 single letters y/n, which configs use as plain keys and values.
+ */
+const pyYamlBool = {
+  identify: (v: unknown) => typeof v === "boolean",
+  default: true,
+  tag: "tag:yaml.org,2002:bool",
+  test: /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
+  resolve: (s: string) => /^(yes|true|on)$/i.test(s),
+};
+const yamlOptions = { version: "1.2" as const, customTags: [pyYamlBool], merge: true };
+
 /** Parses YAML text. `!!float "1e-3"` gives a number, `!!str 5` a string. */
 export function parseYaml(text: string, file = "<string>"): ConfigTree {
   let doc: YAML.Document.Parsed;
   try {
-    doc = YAML.parseDocument(text, { version: "1.1", uniqueKeys: true, prettyErrors: true });
+    doc = YAML.parseDocument(text, { ...yamlOptions, uniqueKeys: true, prettyErrors: true });
   } catch (err) {
     throw new InputFileError(file, `invalid YAML: ${(err as Error).message}`);
   }
@@ -73,7 +86,7 @@ export function applyOverrides(tree: ConfigTree, overrides: readonly string[]): 
     const raw = o.slice(eq + 1);
     let value: unknown;
     try {
-      value = YAML.parse(raw, { version: "1.1" });
+      value = YAML.parse(raw, yamlOptions);
     } catch {
       value = raw;
     }

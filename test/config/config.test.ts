@@ -26,6 +26,10 @@ describe("config loading", () => {
     assert.equal(t.a, 1e-3);
     assert.equal(t.b, "5");
   });
+  it("reads booleans as PyYAML does (yes/no/on/off) but keeps y and n as plain strings", () => {
+    const t = parseYaml("a: yes\nb: off\nn: 3\ny: n\n");
+    assert.deepEqual(t, { a: true, b: false, n: 3, y: "n" });
+  });
   it("interpolates ${a.b} with types kept for whole references, and --set applies before interpolation", () => {
     const f = tmpYaml("name: run_${train.iters}\ntrain: {lr: !!float 2e-4, iters: 10}\nwv: [1, 2, '${train.lr}']\nkind: gaussian\n");
     const c = loadConfig(f, schema, ["train.iters=20"]);
