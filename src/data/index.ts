@@ -28,3 +28,4 @@ export * from "./hub";
 export * from "./generate";
 export { datasetCard } from "./writers/card";
 export { encodeShard, shardFileName, hfFeatures, type GeneratedRow } from "./writers/parquet";
+export { writeDemoBasis, type DemoBasisOptions } from "./demoBasis";

@@ -15,7 +15,7 @@ export const sceneGenerators: Record<string, SceneGenerator> = {
   dead_leaves: (rng, h, w, c) => deadLeaves(rng, h, w, c),
   // the fixed targets vary their geometry per sample so a dataset of them is not one image repeated
   slanted_edge: (rng, h, w, c) => slantedEdge(h, w, c, { angleDeg: rng.uniform(2, 12) * (rng.random() < 0.5 ? -1 : 1), dark: rng.uniform(0.1, 0.3), bright: rng.uniform(0.7, 0.9) }),
-  siemens_star: (rng, h, w, c) => siemensStar(h, w, c, { spokes: rng.choice([16, 24, 36, 48]) }),
+  siemens_star: (rng, h, w, c) => siemensStar(h, w, c, { spokes: rng.choice([16, 24, 36, 48]), profile: rng.random() < 0.5 ? "bar" : "sine" }),
   natural: (rng, h, w, c) => naturalScene(rng, h, w, c),
 };
 
