@@ -89,6 +89,9 @@ export class PsfFileWriter {
     // and a reader fetching one PSF decodes at most 8 (<= 1 MiB as float32 for k = 128).
     h5.createDataset("psfs", [inc, outc, nh, nw, k, k], { dtype: spec.dtype, chunks: [1, 1, 1, Math.min(nw, 8), k, k] });
     h5.createDataset("metadata.psf_metadata", [inc, outc, spec.metadataKeys.length, nh, nw], { dtype: spec.dtype, chunks: [inc, outc, spec.metadataKeys.length, 1, nw] });
+    // Homographies are written now, while the file is small: creating a float16 dataset edits the
+    // file's bytes (H5File.createDataset), which must not happen once gigabytes of PSFs are in it.
+    writeHomographies(h5, spec);
     h5.setAttr(FINGERPRINT_ATTR, spec.fingerprint);
     h5.setAttr(ROWS_DONE_ATTR, new Array<number>(nh).fill(0));
     h5.flush();
@@ -121,28 +124,15 @@ export class PsfFileWriter {
     this.h5.flush();
   }
 
-  /** Writes homographies and attributes, closes, and renames the partial file onto the final name. */
+  /** Writes the attributes, closes, and renames the partial file onto the final name. */
   finish(): void {
     const missing = this.spec.gridRows - this.rowsDone;
     if (missing > 0) throw new SvdError(`${this.partialPath}: ${missing} grid rows were never written`);
-    const { heightPx: H, widthPx: W } = this.spec.sensor;
-    for (const [name, hom] of [["H_obj", this.spec.hObj], ["H_img", this.spec.hImg]] as const) {
-      if (this.h5.has(name)) continue;
-      if (this.spec.homographyStorage === "single" && hom.isConstant) {
-        this.h5.write(name, hom.data, [3, 3], { dtype: this.spec.dtype });
-        continue;
-      }
-      // (H, W, 3, 3) written in row blocks so that memory stays small for large sensors.
-      this.h5.createDataset(name, [H, W, 3, 3], { dtype: this.spec.dtype, chunks: [Math.min(H, 64), W, 3, 3] });
-      for (let r0 = 0; r0 < H; r0 += 64) {
-        const r1 = Math.min(H, r0 + 64);
-        this.h5.writeSlice(name, [[r0, r1]], hom.expandRows(H, W, r0, r1));
-      }
-    }
     this.h5.deleteAttr(FINGERPRINT_ATTR);
     this.h5.deleteAttr(ROWS_DONE_ATTR);
     for (const [key, value] of Object.entries(this.spec.attrs)) this.h5.setAttr(key, value);
     this.h5.setAttr("psf_metadata_keys", [...this.spec.metadataKeys]);
+    this.closed = true;
     this.h5.close();
     clearModificationTimes(this.partialPath);
     fs.renameSync(this.partialPath, this.finalPath);
@@ -150,7 +140,26 @@ export class PsfFileWriter {
 
   /** Closes without renaming (the partial file stays for a later resume). */
   abandon(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.h5.close();
+  }
+  private closed = false;
+}
+
+function writeHomographies(h5: H5File, spec: PsfFileSpec): void {
+  const { heightPx: H, widthPx: W } = spec.sensor;
+  for (const [name, hom] of [["H_obj", spec.hObj], ["H_img", spec.hImg]] as const) {
+    if (spec.homographyStorage === "single" && hom.isConstant) {
+      h5.write(name, hom.data, [3, 3], { dtype: spec.dtype });
+      continue;
+    }
+    // (H, W, 3, 3) written in row blocks so that memory stays small for large sensors.
+    h5.createDataset(name, [H, W, 3, 3], { dtype: spec.dtype, chunks: [Math.min(H, 64), W, 3, 3] });
+    for (let r0 = 0; r0 < H; r0 += 64) {
+      const r1 = Math.min(H, r0 + 64);
+      h5.writeSlice(name, [[r0, r1]], hom.expandRows(H, W, r0, r1));
+    }
   }
 }
 
