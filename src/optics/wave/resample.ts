@@ -14,10 +14,10 @@ export interface FineImage {
 }
 
 /**
- * A (k, k) kernel whose pixel (r, c) is centred at offset ((r - k/2) pitch, (c - k/2) pitch) from the
- * fine image's centre point. `flip` rotates by 180 degrees (undoes image inversion). Not normalised.
+ * A (k, k) kernel whose pixel (r, c) is centred at fine-image offset (rowSign (r - k/2) pitch,
+ * colSign (c - k/2) pitch) from the fine image's centre point (signs -1 mirror an axis). Not normalised.
  */
-export function integrateToPixels(img: FineImage, k: number, pitchUm: number, os = 4, flip = false): Float64Array {
+export function integrateToPixels(img: FineImage, k: number, pitchUm: number, os = 4, rowSign: 1 | -1 = 1, colSign: 1 | -1 = 1): Float64Array {
   const out = new Float64Array(k * k);
   const { data, rows, cols, stepUm } = img;
   const sample = (fr: number, fc: number): number => {
@@ -27,14 +27,13 @@ export function integrateToPixels(img: FineImage, k: number, pitchUm: number, os
     const i = r0 * cols + c0;
     return data[i]! * (1 - a) * (1 - b) + data[i + 1]! * (1 - a) * b + data[i + cols]! * a * (1 - b) + data[i + cols + 1]! * a * b;
   };
-  const sgn = flip ? -1 : 1;
   for (let r = 0; r < k; r++)
     for (let c = 0; c < k; c++) {
       let acc = 0;
       for (let i = 0; i < os; i++)
         for (let j = 0; j < os; j++) {
-          const dy = sgn * (r - k / 2 - 0.5 + (i + 0.5) / os) * pitchUm;
-          const dx = sgn * (c - k / 2 - 0.5 + (j + 0.5) / os) * pitchUm;
+          const dy = rowSign * (r - k / 2 - 0.5 + (i + 0.5) / os) * pitchUm;
+          const dx = colSign * (c - k / 2 - 0.5 + (j + 0.5) / os) * pitchUm;
           acc += sample(img.centreRow + dy / stepUm, img.centreCol + dx / stepUm);
         }
       out[r * k + c] = acc / (os * os);

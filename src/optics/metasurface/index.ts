@@ -1,0 +1,4 @@
+export * from "./phase";
+export * from "./library";
+export * from "./cell-model";
+export * from "./psf";
