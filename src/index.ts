@@ -11,4 +11,5 @@ export * as basis from "./basis";
 export * as render from "./render";
 export * as data from "./data";
 export * as viz from "./viz";
+export * as metrics from "./metrics";
 export { Rng } from "./util/rng";
