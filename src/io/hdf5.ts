@@ -269,7 +269,7 @@ export class H5File {
     else if (typeof value === "boolean") this.file.create_attribute(name, value ? 1 : 0, null, "<b");
     else if (typeof value === "number")
       this.file.create_attribute(name, value, null, Number.isInteger(value) ? "<q" : "<d");
-    else if (Array.isArray(value) && value.every((v) => typeof v === "string")) this.file.create_attribute(name, value, [value.length], null);
+    else if (Array.isArray(value) && (value as unknown[]).every((v) => typeof v === "string")) this.file.create_attribute(name, value, [(value as unknown[]).length], null);
     else {
       const arr = Array.from(value as ArrayLike<number>);
       const allInt = arr.every((v) => Number.isInteger(v));
