@@ -91,14 +91,15 @@ export async function renderSample(config: GenerationConfig, plan: Plan, source:
   } else if (n.type === "qis") {
     const q = n.qis;
     const lux = draw(noiseRng, q.lux);
-    const gray = toChannels(blurred.channels === 1 ? blurred : blurred, 1);
+    const gray = toChannels(blurred, 1);
     for (let i = 0; i < gray.data.length; i++) gray.data[i] = Math.min(1, Math.max(0, gray.data[i] as number));
     const sim = simulateQis(gray, { lux, pixelSizeUm: q.pixel_size_um, exposureS: q.exposure_s, qe: q.qe, thetaDark: q.theta_dark, sigmaRead: q.sigma_read, frames: q.frames, bits: q.bits, fullWell: q.full_well }, noiseRng);
     blurred = toChannels(sim.image, linear.channels); // the original repeats the QIS frame to every channel
     params.noise = { type: "qis", lux, ppp: sim.ppp, gain: sim.gain, frames: q.frames, bits: q.bits };
   } else params.noise = { type: "none" };
 
-  const gtOut = config.sample.linearize ? img : img;
+  // gt stays as the source encoded it (sRGB); a linear-light blur is encoded back to match
+  const gtOut = img;
   const blurOut = config.sample.linearize ? linearToSrgb(blurred) : blurred;
   params.linearized = config.sample.linearize;
   params.split = splitOf(plan, index);
