@@ -12,6 +12,8 @@ import { measuredFamily } from "./measured";
 import { motionFamily } from "./motion";
 import { psfNWeightFamily } from "./psf-n-weight";
 import { zernikeFamily } from "./zernike";
+import { lensFamily } from "./lens";
+import { metasurfaceFamily } from "./metasurface";
 
 export { type FamilyContext, type PsfFamily, commonFields, perChannel } from "./family";
 
@@ -23,6 +25,8 @@ export const families: Record<string, PsfFamily<any>> = {
   psf_n_weight: psfNWeightFamily,
   measured: measuredFamily,
   zernike: zernikeFamily,
+  lens: lensFamily,
+  metasurface: metasurfaceFamily,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,0 +1,53 @@
+import { strict as assert } from "assert";
+import * as path from "path";
+import { families } from "../../../src/psf/families";
+import { validate } from "../../../src/config/schema";
+import type { FieldPoint } from "../../../src/psf/source";
+import { Rng } from "../../../src/util/rng";
+import { geometricPsf, loadLens, fieldToObject, paraxial } from "../../../src/optics/lens";
+
+const cfg = path.resolve("configs/psf/lens.yml");
+const point = (xc: number, yc: number, channel: number, wavelengthNm: number): FieldPoint => ({
+  ix: 0, iy: 0, xImg: xc + 128, yImg: yc + 128, xc, yc, fieldRadiusPx: 181, channel, wavelengthNm,
+});
+const ctx = (kernelSize: number, wavelengthsNm: number[], pixelPitchUm?: number) => ({
+  sensor: { heightPx: 256, widthPx: 256, pixelPitchUm }, kernelSize, wavelengthsNm, compat: "none" as const, configFile: cfg, keyPath: "psf",
+});
+
+describe("psf families: lens and metasurface", () => {
+  it("lens: maps the field like DeepLens and returns the tracer's kernel with [xc, yc, x_norm, y_norm]", async () => {
+    const section = validate(families.lens!.schema, { type: "lens", lens_file: "../lenses/cooke-triplet-f50.zmx", depth_mm: -10000, sensor_size_mm: [10, 10], rays: 4096 }, cfg).value;
+    const src = await families.lens!.create(section, ctx(16, [656.3, 587.6, 486.1]));
+    const s = src.psfAt(point(64, -32, 1, 587.6), new Rng(0));
+    assert.deepEqual(s.metadata, [64, -32, 0.5, 0.25]);
+    const lens = loadLens("configs/lenses/cooke-triplet-f50.zmx");
+    const efl = paraxial(lens, 0.5875618).eflMm;
+    const obj = fieldToObject({ ...lens, sensorSizeMm: [10, 10] }, efl, 0.5, 0.25, -10000);
+    const ref = geometricPsf({ ...lens, sensorSizeMm: [10, 10] }, obj, 0.5876, { kernelSize: 16, pixelPitchMm: 10 / 256, sampling: { kind: "spiral", count: 4096 } });
+    let d = 0;
+    for (let i = 0; i < 256; i++) d = Math.max(d, Math.abs(s.kernel[i]! - ref.kernel[i]!));
+    assert.ok(d < 1e-6);
+    assert.ok(Math.abs(s.kernel.reduce((a, b) => a + b, 0) - 1) < 1e-5);
+  });
+
+  it("lens: bad sections fail with the config file and key", async () => {
+    const section = validate(families.lens!.schema, { type: "lens", lens_file: "../lenses/missing.zmx" }, cfg).value;
+    await assert.rejects(async () => families.lens!.create(section, ctx(16, [550])), /lens\.yml: key 'psf\.lens_file': expected a readable DeepLens \.json or Zemax \.zmx lens file/);
+    assert.throws(() => validate(families.lens!.schema, { type: "lens", lens_file: "x.zmx", method: "magic" }, cfg), /psf|method/);
+  });
+
+  it("metasurface: on-axis kernel sums to 1 and is sharpest at the design wavelength", async () => {
+    const section = validate(
+      families.metasurface!.schema,
+      { type: "metasurface", focal_length_mm: 0.5, aperture_radius_mm: 0.06, grid_samples: 256, dx_um: 0.5, design_wavelength_nm: 532, pixel_pitch_um: 1 },
+      cfg,
+    ).value;
+    const src = await families.metasurface!.create(section, ctx(32, [650, 532, 450]));
+    const peaks = [650, 532, 450].map((w, c) => {
+      const s = src.psfAt(point(0, 0, c, w), new Rng(0));
+      assert.ok(Math.abs(s.kernel.reduce((a, b) => a + b, 0) - 1) < 1e-5);
+      return s.kernel[16 * 32 + 16]!;
+    });
+    assert.ok(peaks[1]! > peaks[0]! && peaks[1]! > peaks[2]!, `peaks ${peaks}`);
+  });
+});
