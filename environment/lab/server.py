@@ -28,7 +28,9 @@ class SvdLabApp(LabServerApp):
     templates_dir = os.path.join(HERE, "templates")
     schemas_dir = os.path.join(BUILD, "schemas")
     themes_dir = os.path.join(BUILD, "themes")
-    app_settings_dir = os.path.join(BUILD, "app-settings")
+    # overrides.json: whole notebooks stay rendered (windowingMode "none": figures below the fold are
+    # in the page, which the browser test checks), and no update/news checks from an offline lab.
+    app_settings_dir = os.path.join(HERE, "app-settings")
     user_settings_dir = os.path.join(STATE, "user-settings")
     workspaces_dir = os.path.join(STATE, "workspaces")
 

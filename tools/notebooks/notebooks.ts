@@ -78,8 +78,8 @@ export function outputMimeTypes(executedNotebook: string): Set<string> {
 }
 
 /** Runs one notebook in a child process (killed after timeoutS). */
-export function runNotebook(notebook: string, opts: { timeoutS?: number; echo?: boolean } = {}): Promise<RunResult> {
-  const executed = executedPathFor(notebook);
+export function runNotebook(notebook: string, opts: { timeoutS?: number; echo?: boolean; executed?: string } = {}): Promise<RunResult> {
+  const executed = opts.executed ?? executedPathFor(notebook);
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [RUNNER, notebook, executed], {

@@ -50,7 +50,8 @@ async function main() {
   lab.registerPlugins(pluginModules.flatMap(pluginsOf));
   await lab.start();
   await lab.restored;
-  // A marker the browser test waits for.
+  // For the browser test (test/browser): the app object to run commands, and a ready marker.
+  window.svdLab = lab;
   document.body.dataset.svdLabReady = "true";
 }
 
