@@ -102,9 +102,10 @@ export function computeRow(
     const pos = grid.position(iy, ix);
     const posRng = `pos:${iy},${ix}`;
     for (let c = 0; c < inc; c++) {
-      const sample = source.psfAt(grid.fieldPoint(pos, c, wavelengthsNm[c] as number), rng.fork(posRng));
+      const slot = psfs.subarray((c * nw + ix) * kk, (c * nw + ix + 1) * kk);
+      const sample = source.psfAt(grid.fieldPoint(pos, c, wavelengthsNm[c] as number), rng.fork(posRng), slot);
       if (sample.kernel.length !== kk) throw new SvdError(`family ${source.family} returned ${sample.kernel.length} values, expected ${kk}`);
-      psfs.set(sample.kernel, (c * nw + ix) * kk);
+      if (sample.kernel !== slot) slot.set(sample.kernel);
       const md = sample.metadata ?? [];
       if (md.length !== D - 2) throw new SvdError(`family ${source.family} returned ${md.length} metadata values, expected ${D - 2}`);
       meta[(c * D + 0) * nw + ix] = pos.yImg;

@@ -7,36 +7,34 @@
  */
 export type NormalizeMode = "position" | "channel" | "none";
 
+function sumRange(a: Float32Array, start: number, n: number): number {
+  let s = 0;
+  for (let p = start, end = start + n; p < end; p++) s += a[p] as number;
+  return s;
+}
+
+function scaleRange(a: Float32Array, start: number, n: number, f: number): void {
+  for (let p = start, end = start + n; p < end; p++) a[p] = (a[p] as number) * f;
+}
+
 /**
  * Normalises the kernels of grid column `ix` in a row buffer laid out (inc, outc, nw, k*k).
  * A zero sum is left alone (the original divides by 1 then).
  */
 export function normalizeAtPosition(row: Float32Array, inc: number, outc: number, nw: number, kk: number, ix: number, mode: NormalizeMode): void {
   if (mode === "none") return;
-  const base = (c: number, o: number) => ((c * outc + o) * nw + ix) * kk;
+  const planes = inc * outc;
   if (mode === "channel") {
-    for (let c = 0; c < inc; c++)
-      for (let o = 0; o < outc; o++) {
-        const b = base(c, o);
-        let s = 0;
-        for (let p = 0; p < kk; p++) s += row[b + p] as number;
-        if (s === 0) continue;
-        const inv = 1 / s;
-        for (let p = 0; p < kk; p++) row[b + p] = (row[b + p] as number) * inv;
-      }
+    for (let q = 0; q < planes; q++) {
+      const b = (q * nw + ix) * kk;
+      const s = sumRange(row, b, kk);
+      if (s !== 0) scaleRange(row, b, kk, 1 / s);
+    }
     return;
   }
   let s = 0;
-  for (let c = 0; c < inc; c++)
-    for (let o = 0; o < outc; o++) {
-      const b = base(c, o);
-      for (let p = 0; p < kk; p++) s += row[b + p] as number;
-    }
+  for (let q = 0; q < planes; q++) s += sumRange(row, (q * nw + ix) * kk, kk);
   if (s === 0) return;
-  const scale = inc / s;
-  for (let c = 0; c < inc; c++)
-    for (let o = 0; o < outc; o++) {
-      const b = base(c, o);
-      for (let p = 0; p < kk; p++) row[b + p] = (row[b + p] as number) * scale;
-    }
+  const f = inc / s;
+  for (let q = 0; q < planes; q++) scaleRange(row, (q * nw + ix) * kk, kk, f);
 }

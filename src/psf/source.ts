@@ -50,6 +50,10 @@ export interface PsfSource {
    * when the config names no grid shape: rows x cols and the index -> image homography (3x3, row-major).
    */
   readonly preferredGrid?: { rows: number; cols: number; hImg: ArrayLike<number> };
-  /** The PSF at one field point and channel. All randomness comes from `rng`. */
-  psfAt(point: FieldPoint, rng: Rng): PsfSample;
+  /**
+   * The PSF at one field point and channel. All randomness comes from `rng`. A family may fill
+   * `out` (k*k, zeroed or not) and return it as the kernel, saving an allocation per PSF; callers
+   * must use the returned kernel either way.
+   */
+  psfAt(point: FieldPoint, rng: Rng, out?: Float32Array): PsfSample;
 }

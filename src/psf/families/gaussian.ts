@@ -42,8 +42,9 @@ export class GaussianSource implements PsfSource {
     readonly params: GaussianParams,
   ) {}
 
-  psfAt(p: FieldPoint): PsfSample {
-    const kernel = new Float32Array(this.kernelSize * this.kernelSize);
+  psfAt(p: FieldPoint, _rng?: unknown, out?: Float32Array): PsfSample {
+    // fillQuadraticExp writes every element, so a reused buffer needs no clearing.
+    const kernel = out && out.length === this.kernelSize * this.kernelSize ? out : new Float32Array(this.kernelSize * this.kernelSize);
     const metadata = this.evaluate(p.xc, p.yc, p.fieldRadiusPx, this.params.chromatic[p.channel] ?? 0, kernel);
     return { kernel, metadata };
   }

@@ -58,8 +58,8 @@ export function withTransmission(source: PsfSource, t: readonly number[]): PsfSo
     family: source.family,
     kernelSize: source.kernelSize,
     metadataKeys: source.metadataKeys,
-    psfAt(p: FieldPoint, rng: Rng): PsfSample {
-      const s = source.psfAt(p, rng);
+    psfAt(p: FieldPoint, rng: Rng, out?: Float32Array): PsfSample {
+      const s = source.psfAt(p, rng, out);
       const f = t[p.channel] ?? 1;
       if (f !== 1) for (let i = 0; i < s.kernel.length; i++) s.kernel[i] = (s.kernel[i] as number) * f;
       return s;
