@@ -285,7 +285,6 @@ export class H5File {
  * headers carry no checksum.
  */
 function retypeToFloat16(file: string, rank: number, chunks: number[]): void {
-  const bytes = fs.readFileSync(file);
   // Datatype message body: class 1 (float) v1, implied mantissa bit, sign at bit 31, size 4, offset 0,
   // precision 32, exponent at 23 (8 bits), mantissa at 0 (23 bits), bias 127.
   const f32 = Buffer.from([0x11, 0x20, 0x1f, 0, 4, 0, 0, 0, 0, 0, 32, 0, 23, 8, 0, 23, 127, 0, 0, 0]);
@@ -298,18 +297,33 @@ function retypeToFloat16(file: string, rank: number, chunks: number[]): void {
   layout.fill(0xff, 3, 11);
   chunks.forEach((c, i) => layout.writeUInt32LE(c, 11 + 4 * i));
   layout.writeUInt32LE(4, 11 + 4 * rank);
-  const at = bytes.lastIndexOf(layout);
-  const dt = at < 0 ? -1 : bytes.lastIndexOf(f32, at);
-  if (at < 0 || dt < 0 || at - dt > 512) throw new SvdError(`${file}: float16 dataset creation failed (layout not found)`);
-  f16.copy(bytes, dt);
-  bytes.writeUInt32LE(2, at + 11 + 4 * rank);
   const fd = fs.openSync(file, "r+");
   try {
-    fs.writeSync(fd, bytes, dt, f16.length, dt);
-    fs.writeSync(fd, bytes, at + 11 + 4 * rank, 4, at + 11 + 4 * rank);
+    // The new dataset's object header is allocated at the end of the file, so scan backwards in
+    // windows (overlapping by the search span) instead of reading a possibly multi-GB file whole.
+    const size = fs.fstatSync(fd).size;
+    const span = 512 + layout.length;
+    const windowBytes = 4 << 20;
+    for (let end = size; end > 0; end = Math.max(0, end - windowBytes + span)) {
+      const start = Math.max(0, end - windowBytes);
+      const buf = Buffer.alloc(end - start);
+      fs.readSync(fd, buf, 0, buf.length, start);
+      const at = buf.lastIndexOf(layout);
+      if (at >= 0) {
+        const dt = buf.lastIndexOf(f32, at);
+        if (dt < 0 || at - dt > 512) break;
+        fs.writeSync(fd, f16, 0, f16.length, start + dt);
+        const sizeField = Buffer.alloc(4);
+        sizeField.writeUInt32LE(2, 0);
+        fs.writeSync(fd, sizeField, 0, 4, start + at + 11 + 4 * rank);
+        return;
+      }
+      if (start === 0) break;
+    }
   } finally {
     fs.closeSync(fd);
   }
+  throw new SvdError(`${file}: float16 dataset creation failed (layout not found)`);
 }
 
 /** The HDF5 superblock signature sits at offset 0, 512, 1024, 2048, ... (after a user block). */
