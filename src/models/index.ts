@@ -5,3 +5,5 @@ export * from "./params";
 export * from "./registry";
 export * from "./layers";
 export { createNAFNet, type NAFNetOptions } from "./archs/nafnet";
+export * from "./model-types";
+export * as nonblind from "./nonblind";

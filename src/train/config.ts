@@ -48,7 +48,8 @@ export const trainConfigSchema = s.object(
     seed: s.withDefault(s.integer(), 0),
     // [lo, hi] of the data: PSNR uses hi - lo as the peak; saved images map it to [0, 1].
     data_range: s.withDefault(s.array(s.number(), { length: 2 }), [0, 1]),
-    network: s.record(),
+    // Required by Simple_model (createNetwork names the missing type); the non-blind models have none.
+    network: s.withDefault(s.record(), {}),
     datasets: s.object({ train: s.optional(s.record()), val: s.optional(s.record()) }, { unknown: "report" }),
     path: defaulted(
       s.object(

@@ -14,6 +14,7 @@ import { createDataset } from "../data/readers/registry";
 import type { PairDataset } from "../data/readers/dataset";
 import { writeImage } from "../io/image";
 import { readSafetensors } from "../io/safetensors";
+import { isTrainableModelType, modelTypeEntry } from "../models/model-types";
 import { createNetwork } from "../models/registry";
 import type { Network } from "../models/network";
 import { ConfigError } from "../util/errors";
@@ -23,6 +24,7 @@ import { AdamW } from "./adamw";
 import { listCheckpoints, loadCheckpoint, pruneCheckpoints, resolveCheckpoint, saveCheckpoint } from "./checkpoint";
 import { loadTrainConfig, type TrainConfig } from "./config";
 import { evalLoss, parseLoss, type LossTerm } from "./losses";
+import { runNonBlind } from "./nonblind-run";
 import { lrMultiplier } from "./schedule";
 import "./synthetic";
 
@@ -49,10 +51,9 @@ export interface TrainResult {
   experimentsRoot: string;
   steps: StepRecord[];
   validation: Array<Record<string, number>>;
-  network: Network;
+  /** Absent for the non-blind model types. */
+  network?: Network;
 }
-
-export const modelTypes = ["Simple_model"];
 
 /** Stacks samples [i..] of a dataset into NHWC batches of (lq, gt). */
 async function loadBatch(tf: typeof tfTypes, ds: PairDataset, indices: number[], epoch: number): Promise<{ lq: T4; gt: T4 }> {
@@ -124,6 +125,7 @@ export class Trainer {
   private wroteInputs = false;
   readonly unknownKeys: string[];
   private readonly networkConfig: Record<string, unknown>;
+  private readonly tree: Record<string, unknown>;
 
   constructor(file: string, private readonly options: TrainOptions = {}) {
     const loaded = loadTrainConfig(file, options.overrides ?? []);
@@ -131,7 +133,8 @@ export class Trainer {
     this.file = file;
     this.unknownKeys = loaded.unknownKeys;
     this.networkConfig = structuredClone(loaded.value.network);
-    if (!modelTypes.includes(this.cfg.model_type)) throw new ConfigError(file, "model_type", `one of ${modelTypes.join(", ")}`, this.cfg.model_type);
+    this.tree = loaded.tree as Record<string, unknown>;
+    modelTypeEntry(this.cfg.model_type, file);
     this.terms = parseLoss(this.cfg.train.loss, file);
     const name = options.test ? "test" : this.cfg.name;
     this.experimentsRoot = this.cfg.path.experiments_root ?? path.join(this.cfg.path.root, name, this.cfg.experiment_key);
@@ -302,6 +305,11 @@ export class Trainer {
   }
 
   async run(): Promise<TrainResult> {
+    if (!isTrainableModelType(this.cfg.model_type)) {
+      // Non-blind baselines: no network, no training; one pass over the validation set.
+      const mean = await runNonBlind(this.cfg, this.tree, this.file, this.experimentsRoot);
+      return { experimentsRoot: this.experimentsRoot, steps: [], validation: [{ step: 0, ...mean }] };
+    }
     await this.setup();
     const c = this.cfg, t = c.train;
     fs.mkdirSync(path.dirname(this.logFile()), { recursive: true });

@@ -102,7 +102,7 @@ describe("train/trainer", function () {
   it("fails clearly on bad configs", async () => {
     const cases: Array<[string, RegExp]> = [
       [tiny(dir).replace("type: NAFNet", "type: NAFNot"), /cfg\.yml: key 'network\.type': expected one of .*NAFNet.*found string "NAFNot"/],
-      [tiny(dir).replace("model_type: Simple_model", "model_type: Fancy_model"), /key 'model_type': expected one of Simple_model/],
+      [tiny(dir).replace("model_type: Simple_model", "model_type: Fancy_model"), /key 'model_type': expected one of FISTA_model, RL_model, Simple_model, Wiener_model/],
       [tiny(dir).replace("width: 8,", "width: 8, in_channels: 1,"), /key 'network\.in_channels'.*3 channels.*wrong shape/],
       [tiny(dir).replace(/datasets:\n.*\n/, "datasets: {}\n"), /key 'datasets\.train'.*training needs a training set/],
       [tiny(dir).replace("type: SyntheticBlur", "type: Nope"), /key 'datasets\.train\.type'.*SyntheticBlur/],
