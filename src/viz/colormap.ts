@@ -1,5 +1,5 @@
 /**
- * Colormaps as 17 evenly spaced anchors, linearly interpolated (within ~3/255 of matplotlib's
+ * Colormaps as 17 evenly spaced anchors, linearly interpolated (within 8/255 of matplotlib's
  * 256-entry tables; test/viz checks it). Anchors generated with Debian's matplotlib:
  *   /usr/bin/python3 -c "import matplotlib, numpy as np; c = matplotlib.colormaps[NAME](np.linspace(0, 1, 17))[:, :3]
  *     print(''.join('%02x%02x%02x' % tuple(int(round(v * 255)) for v in r) for r in c))"

@@ -98,7 +98,7 @@ describe("JupyterLab in headless Chromium", function () {
       plotly: document.querySelectorAll(".svd-plotly-output .main-svg").length,
       images: document.querySelectorAll(".jp-OutputArea-output img").length,
       tables: document.querySelectorAll(".jp-OutputArea-output table.svd-metrics").length,
-      unexecuted: [...document.querySelectorAll(".jp-CodeCell .jp-InputArea-prompt")].filter((p) => !/\[\d+\]/.test(p.textContent ?? "")).length,
+      unexecuted: Array.from(document.querySelectorAll(".jp-CodeCell .jp-InputArea-prompt")).filter((p) => !/\[\d+\]/.test(p.textContent ?? "")).length,
     }));
     process.stderr.write(`      tour in the browser: ${((Date.now() - t0) / 1000).toFixed(1)} s, outputs ${JSON.stringify(counts)}\n`);
     assert.equal(counts.unexecuted, 0, "every code cell ran (prompts show execution counts)");
