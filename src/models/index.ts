@@ -7,3 +7,4 @@ export * from "./layers";
 export { createNAFNet, type NAFNetOptions } from "./archs/nafnet";
 export * from "./model-types";
 export * as nonblind from "./nonblind";
+export { createRestormer, type RestormerOptions } from "./archs/restormer";

@@ -7,6 +7,7 @@ import type * as tfTypes from "@tensorflow/tfjs";
 import { ConfigError } from "../util/errors";
 import { Rng } from "../util/rng";
 import { createNAFNet, nafnetDefaults, type NAFNetOptions } from "./archs/nafnet";
+import { createRestormer, restormerDefaults, type RestormerOptions } from "./archs/restormer";
 import type { Network } from "./network";
 import { ParamStore } from "./params";
 
@@ -42,6 +43,27 @@ registerArch("NAFNet", {
     if (opts.enc_blk_nums.length !== opts.dec_blk_nums.length) throw new RangeError(`enc_blk_nums has ${opts.enc_blk_nums.length} levels but dec_blk_nums has ${opts.dec_blk_nums.length}`);
     return createNAFNet(tf, p, opts);
   },
+});
+
+registerArch("Restormer", {
+  defaults: restormerDefaults as unknown as Record<string, unknown>,
+  kinds: {
+    in_channels: "int",
+    out_channels: "int",
+    dim: "int",
+    num_blocks: "int[]",
+    num_refinement_blocks: "int",
+    heads: "int[]",
+    ffn_expansion_factor: "number",
+    bias: "bool",
+    LayerNorm_type: "string",
+  },
+  // The original accepts and ignores these (inp_channels: RestormerColor.yml's typo, silently dropped).
+  ignored: ["inp_channels", "use_checkpoint", "return_features"],
+  rejected: {
+    dual_pixel_task: (v) => (v === false || v === undefined ? null : "the dual-pixel variant is not ported"),
+  },
+  create: (tf, p, o) => createRestormer(tf, p, o as unknown as RestormerOptions),
 });
 
 function checkKind(v: unknown, kind: Kind): string | null {
