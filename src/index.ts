@@ -12,4 +12,6 @@ export * as render from "./render";
 export * as data from "./data";
 export * as viz from "./viz";
 export * as metrics from "./metrics";
+export * as models from "./models";
+export * as train from "./train";
 export { Rng } from "./util/rng";

@@ -89,6 +89,12 @@ export const trainConfigSchema = s.object(
           max_val_steps: s.withDefault(s.integer({ min: 1 }), 10),
           save_images: s.withDefault(s.boolean(), false),
           metrics: s.withDefault(s.record(), { psnr: { crop: null }, mse: { crop: null } }),
+          // Patched inference (spec §5; src/train/patched.ts blends overlaps, no zeroed last row/column).
+          patched: s.withDefault(s.boolean(), false),
+          patch_size_h: s.withDefault(s.integer({ min: 1 }), 256),
+          patch_size_w: s.withDefault(s.integer({ min: 1 }), 256),
+          patch_overlap: s.withDefault(s.number({ min: 0, max: 0.9 }), 0.2),
+          max_minibatch: s.withDefault(s.integer({ min: 1 }), 8),
         },
         { unknown: "report" },
       ),

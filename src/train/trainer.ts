@@ -25,6 +25,7 @@ import { listCheckpoints, loadCheckpoint, pruneCheckpoints, resolveCheckpoint, s
 import { loadTrainConfig, type TrainConfig } from "./config";
 import { evalLoss, parseLoss, type LossTerm } from "./losses";
 import { runNonBlind } from "./nonblind-run";
+import { patchedInference } from "./patched";
 import { lrMultiplier } from "./schedule";
 import "./synthetic";
 
@@ -265,7 +266,14 @@ export class Trainer {
     for (let i = 0; i < n; i += v.batch_size) {
       const idx = Array.from({ length: Math.min(v.batch_size, n - i) }, (_, k) => i + k);
       const { lq, gt } = await loadBatch(tf, this.valSet, idx, 0);
-      const out = tf.tidy(() => this.network.apply(lq));
+      const out = v.patched
+        ? patchedInference(tf, (x) => this.network.apply(x), lq, {
+            patchH: v.patch_size_h,
+            patchW: v.patch_size_w,
+            overlap: Math.round(v.patch_overlap * Math.min(v.patch_size_h, v.patch_size_w)),
+            maxMinibatch: v.max_minibatch,
+          })
+        : tf.tidy(() => this.network.apply(lq));
       const [B, H, W, C] = out.shape;
       const o = out.dataSync() as Float32Array, g = gt.dataSync() as Float32Array, l = lq.dataSync() as Float32Array;
       for (let b = 0; b < B; b++) {
