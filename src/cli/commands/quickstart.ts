@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { quickstartPsfConfig } from "../../psf/defaults";
 import { loadPsfConfig } from "../../psf/generate";
 import { runPsfStage } from "./psf";
+import { runQuickstartTraining } from "./quickstart-train";
 
 export interface QuickstartStep {
   name: string;
@@ -19,6 +20,12 @@ export const quickstartSteps: QuickstartStep[] = [
     async run(outDir) {
       const cfg = loadPsfConfig({ tree: quickstartPsfConfig, name: "<quickstart psf config>" });
       await runPsfStage(cfg, outDir);
+    },
+  },
+  {
+    name: "train: a tiny NAFNet on on-the-fly blurred pairs (~1 min), evaluated against the blurred input, Wiener and Richardson-Lucy -> report.html",
+    async run(outDir) {
+      await runQuickstartTraining(outDir);
     },
   },
 ];
