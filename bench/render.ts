@@ -1,10 +1,11 @@
 /**
  * Render a 1024x1024 RGB image with 16 basis PSFs of 64x64 (scatter form, zero-padded canvas, same-size
- * output) with the FFT engine, and the same computation in PyTorch (torch.fft, rfft2 on a 1088^2
- * canvas, basis spectra precomputed as in our engine) in the same run; prints both times, the ratio
- * and the relative difference of the two results.
+ * output) with the FFT engine (1 thread), and the same computation in PyTorch (torch.fft, rfft2 on a
+ * 1088^2 canvas, basis spectra precomputed as in our engine) at its default thread count and with all
+ * cores, in alternating rounds so both see the same machine load; prints medians, the ratios and the
+ * relative difference of the two results.
  *
- *   npx tsx bench/render.ts [--size 1024] [--k 64] [--m 16] [--runs 3]
+ *   npx tsx bench/render.ts [--size 1024] [--k 64] [--m 16] [--runs 3] [--rounds 2]
  * PyTorch: Debian python3-torch via /usr/bin/python3 (apt-get install -y python3-torch).
  */
 import { spawnSync } from "node:child_process";
@@ -12,7 +13,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Rng } from "../src/util/rng";
-import { FftRenderer, chooseTileSize } from "../src/render/fft-engine";
+import { FftRenderer, chooseTileShape } from "../src/render/fft-engine";
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,6 +24,7 @@ const W = H;
 const k = Number(arg("k", "64"));
 const m = Number(arg("m", "16"));
 const runs = Number(arg("runs", "3"));
+const rounds = Number(arg("rounds", "2"));
 const C = 3;
 
 const rng = new Rng("bench-render");
@@ -45,23 +47,11 @@ for (let c = 0; c < C; c++)
 
 const median = (a: number[]) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)] as number;
 
-// ---- ours
-const renderer = new FftRenderer({ data: basis, shape: [C, m, k, k] });
-let t = performance.now();
-let ours = renderer.render({ data: image, shape: [C, H, W] }, { data: coef, shape: [C, m, H, W] });
-const firstMs = performance.now() - t;
-const oursMs: number[] = [];
-for (let r = 0; r < runs; r++) {
-  t = performance.now();
-  ours = renderer.render({ data: image, shape: [C, H, W] }, { data: coef, shape: [C, m, H, W] });
-  oursMs.push(performance.now() - t);
-}
-
-// ---- PyTorch, same data
+// ---- PyTorch script (same data, written once); prints the time of each run as JSON per thread count.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "svd-bench-render-"));
 const py = `
-import sys, time, numpy as np, torch
-d, C, m, k, H, W, runs = sys.argv[1], ${C}, ${m}, ${k}, ${H}, ${W}, ${runs}
+import sys, time, json, numpy as np, torch
+d, C, m, k, H, W, runs = sys.argv[1], ${C}, ${m}, ${k}, ${H}, ${W}, int(sys.argv[2])
 x = torch.from_numpy(np.fromfile(d + '/x.f32', dtype=np.float32).reshape(C, H, W))
 A = torch.from_numpy(np.fromfile(d + '/a.f32', dtype=np.float32).reshape(C, m, H, W))
 B = torch.from_numpy(np.fromfile(d + '/b.f32', dtype=np.float32).reshape(C, m, k, k))
@@ -72,33 +62,67 @@ def render():
     U = torch.fft.rfft2(A * x[:, None], s=s)
     y = torch.fft.irfft2((U * Hf).sum(1), s=s)
     return y[:, c0:c0 + H, c0:c0 + W].contiguous()
+res = {'version': torch.__version__, 'default_threads': torch.get_num_threads(), 'ms': {}}
 with torch.no_grad():
-    render()
-    ts = []
-    for _ in range(runs):
-        t = time.perf_counter(); y = render(); ts.append(time.perf_counter() - t)
+    for th in sorted({torch.get_num_threads(), int(sys.argv[3])}):
+        torch.set_num_threads(th)
+        y = render()
+        ts = []
+        for _ in range(runs):
+            t = time.perf_counter(); y = render(); ts.append((time.perf_counter() - t) * 1000)
+        res['ms'][th] = ts
 y.numpy().astype(np.float32).tofile(d + '/y.f32')
-print(sorted(ts)[len(ts) // 2] * 1000, torch.__version__, torch.get_num_threads())
+print(json.dumps(res))
 `;
 fs.writeFileSync(path.join(dir, "x.f32"), Buffer.from(image.buffer));
 fs.writeFileSync(path.join(dir, "a.f32"), Buffer.from(coef.buffer));
 fs.writeFileSync(path.join(dir, "b.f32"), Buffer.from(basis.buffer));
-const res = spawnSync("/usr/bin/python3", ["-c", py, dir], { encoding: "utf8" });
-const tile = chooseTileSize(H, W, k);
-console.log(`render ${H}x${W}x${C}, ${m} basis PSFs of ${k}x${k}, scatter, zero padding (tile ${tile}):`);
-console.log(`  ours (FFT engine, 1 thread): ${median(oursMs).toFixed(0)} ms median of ${runs} (first call incl. basis spectra ${firstMs.toFixed(0)} ms)`);
-if (res.status !== 0) {
-  console.log(`  PyTorch: not run (${(res.stderr || res.error?.message || "").trim().split("\n").pop()}); install python3-torch`);
+const cores = os.cpus().length;
+
+// ---- rounds of (ours x runs, PyTorch x runs), so that both see the same machine load.
+const renderer = new FftRenderer({ data: basis, shape: [C, m, k, k] });
+let t = performance.now();
+let ours = renderer.render({ data: image, shape: [C, H, W] }, { data: coef, shape: [C, m, H, W] });
+const firstMs = performance.now() - t;
+const oursMs: number[] = [];
+const torchMs = new Map<number, number[]>();
+let torchInfo: { version: string; default_threads: number } | null = null;
+let torchError = "";
+for (let round = 0; round < rounds; round++) {
+  for (let r = 0; r < runs; r++) {
+    t = performance.now();
+    ours = renderer.render({ data: image, shape: [C, H, W] }, { data: coef, shape: [C, m, H, W] });
+    oursMs.push(performance.now() - t);
+  }
+  const res = spawnSync("/usr/bin/python3", ["-c", py, dir, String(runs), String(cores)], { encoding: "utf8" });
+  if (res.status !== 0) {
+    torchError = (res.stderr || res.error?.message || "").trim().split("\n").pop() ?? "";
+    break;
+  }
+  const out = JSON.parse(res.stdout.trim().split("\n").pop() as string) as { version: string; default_threads: number; ms: Record<string, number[]> };
+  torchInfo = out;
+  for (const [th, ms] of Object.entries(out.ms)) torchMs.set(Number(th), [...(torchMs.get(Number(th)) ?? []), ...ms]);
+}
+
+const [ty, tx] = chooseTileShape(H, W, k);
+console.log(`render ${H}x${W}x${C}, ${m} basis PSFs of ${k}x${k}, scatter, zero padding (tiles ${ty}x${tx}); ${rounds} rounds x ${runs} runs each, medians; ${cores} cores, load ${os.loadavg()[0]!.toFixed(1)}:`);
+const oursMed = median(oursMs);
+console.log(`  ours (FFT engine, 1 thread): ${oursMed.toFixed(0)} ms (min ${Math.min(...oursMs).toFixed(0)}; first call incl. basis spectra ${firstMs.toFixed(0)} ms)`);
+if (!torchInfo) {
+  console.log(`  PyTorch: not run (${torchError}); install python3-torch`);
 } else {
-  const [torchMs, ver, threads] = res.stdout.trim().split(/\s+/);
-  const ty = new Float32Array(fs.readFileSync(path.join(dir, "y.f32")).buffer.slice(0));
+  for (const [th, ms] of [...torchMs.entries()].sort((a, b) => a[0] - b[0])) {
+    const med = median(ms);
+    const tag = th === torchInfo.default_threads ? "its default" : "set_num_threads";
+    console.log(`  PyTorch ${torchInfo.version} (torch.fft, ${th} thread${th > 1 ? "s" : ""}, ${tag}): ${med.toFixed(0)} ms (min ${Math.min(...ms).toFixed(0)})  ratio ours(1 thread) / PyTorch: ${(oursMed / med).toFixed(2)}`);
+  }
+  const ty2 = new Float32Array(fs.readFileSync(path.join(dir, "y.f32")).buffer.slice(0));
   let d = 0;
   let s = 0;
-  for (let i = 0; i < ty.length; i++) {
-    d += ((ours.data[i] as number) - (ty[i] as number)) ** 2;
-    s += (ty[i] as number) ** 2;
+  for (let i = 0; i < ty2.length; i++) {
+    d += ((ours.data[i] as number) - (ty2[i] as number)) ** 2;
+    s += (ty2[i] as number) ** 2;
   }
-  console.log(`  PyTorch ${ver} (torch.fft, ${threads} threads): ${Number(torchMs).toFixed(0)} ms median of ${runs}`);
-  console.log(`  ratio ours / PyTorch: ${(median(oursMs) / Number(torchMs)).toFixed(2)}  (relative difference of the outputs: ${Math.sqrt(d / s).toExponential(2)})`);
+  console.log(`  relative difference of the outputs: ${Math.sqrt(d / s).toExponential(2)}`);
 }
 fs.rmSync(dir, { recursive: true, force: true });

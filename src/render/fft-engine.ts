@@ -1,174 +1,248 @@
 /**
  * FFT renderer on typed arrays (the fast CPU path).
  *
- * Overlap-add on power-of-two tiles: the image is cut into blocks of B = T - k + 1 pixels, each block's
- * linear convolution with a k x k kernel fits a T x T FFT without aliasing, and the blocks' outputs
- * are added onto the output (on the zero-padded canvas, or wrapped for circular boundaries). T is
- * chosen to minimise tiles * T^2 log T, which also keeps a tile (1 MiB at T = 256) in cache.
+ * Overlap-add on Ty x Tx tiles (lengths with factors 2, 3, 5 only): the image is cut into blocks of
+ * By = Ty - k + 1 by Bx = Tx - k + 1 pixels, each block's linear convolution with a k x k kernel fits
+ * the tile's FFT without aliasing, and the blocks' outputs are added onto the output (on the
+ * zero-padded canvas, or wrapped for circular boundaries). The tile shape minimises an estimate of
+ * the FFT work (mixed radix lets it fit the image: 1024 + 63 -> 4 x 4 tiles of 320, not 6 x 6 of 256).
  *
  * Two real convolutions per complex FFT: for real a1, a2, B1, B2,
  *   Re[(a1 + i a2) (*) (B1 - i B2)] = a1 (*) B1 + a2 (*) B2          (scatter: sums pairs of bases)
  *   (x (*) (B1 + i B2)) = x (*) B1 + i (x (*) B2)                     (gather: two blurred images at once)
- * so a basis of m kernels costs ceil(m/2) forward FFTs per tile (scatter) and one inverse. Kernel
- * spectra are computed once per tile size and reused across tiles, channels' images and calls.
- * The inverse is a forward FFT of the conjugate (the 1/T^2 is folded into the stored spectra).
+ * Scatter accumulates the spectra of all pairs and inverts once per tile: a basis of m kernels costs
+ * ceil(m/2) forward FFTs and one inverse per tile. Kernel spectra (with the 1/(Ty Tx) folded in) are
+ * computed once per tile shape and reused across tiles, images and calls.
+ *
+ * The 2D transforms are two batched passes along axis 0 with a transpose between (src/render/axis-fft):
+ * forward y-pass over the block's columns only, transpose, x-pass; the spectrum lives as [kx][ky].
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-import FFT = require("fft.js");
 import type { NdArray } from "../util/ndarray";
+import { allocPlanes, AxisFft, factorRadices, passCostPerPoint, transposePlanes, type Planes } from "./axis-fft";
 import { checkInputs, resolveOptions, type RenderDims, type RenderOptions, type ResolvedOptions } from "./types";
 
-interface FftLike {
-  transform(out: Float64Array, data: Float64Array): void;
+/** Smallest length >= n with only the factors 2, 3 and 5. */
+export function nextSmooth(n: number): number {
+  let m = Math.max(1, Math.ceil(n));
+  while (!factorRadices(m)) m++;
+  return m;
 }
 
-/** 2D in-place complex FFT of an interleaved T x T buffer; rows >= `rowsUsed` are known to be zero. */
-class Fft2d {
-  private readonly fft: FftLike;
-  private readonly lineIn: Float64Array;
-  private readonly lineOut: Float64Array;
-
-  constructor(readonly size: number) {
-    this.fft = new FFT(size) as unknown as FftLike;
-    this.lineIn = new Float64Array(2 * size);
-    this.lineOut = new Float64Array(2 * size);
-  }
-
-  forward(buf: Float64Array, rowsUsed = this.size): void {
-    const T = this.size;
-    const T2 = 2 * T;
-    const out = this.lineOut;
-    const inp = this.lineIn;
-    for (let r = 0; r < rowsUsed; r++) {
-      this.fft.transform(out, buf.subarray(r * T2, (r + 1) * T2));
-      buf.set(out, r * T2);
-    }
-    for (let c = 0; c < T; c++) {
-      const c2 = 2 * c;
-      for (let r = 0, o = c2; r < T; r++, o += T2) {
-        inp[2 * r] = buf[o] as number;
-        inp[2 * r + 1] = buf[o + 1] as number;
-      }
-      this.fft.transform(out, inp);
-      for (let r = 0, o = c2; r < T; r++, o += T2) {
-        buf[o] = out[2 * r] as number;
-        buf[o + 1] = out[2 * r + 1] as number;
-      }
-    }
-  }
+/** Estimated cost of one tile (per FFT) of Ty x Tx: both passes plus transposes, fills, products. */
+function tileCost(ty: number, tx: number): number {
+  return ty * tx * (passCostPerPoint(ty) + passCostPerPoint(tx) + 2);
 }
 
-/** Picks the power-of-two tile size minimising the work for a (H, W) image and k x k kernels. */
-export function chooseTileSize(height: number, width: number, k: number): number {
-  let best = 0;
+/** Tile lengths worth trying along an axis of n pixels for k x k kernels (smooth, k <= T <= canvas). */
+function axisCandidates(n: number, k: number): number[] {
+  const out: number[] = [];
+  const top = nextSmooth(n + k - 1);
+  for (let t = Math.max(k, 8); t <= top; t++) if (factorRadices(t)) out.push(t);
+  if (out.length === 0) out.push(nextSmooth(Math.max(k, 8)));
+  return out;
+}
+
+/** Picks the tile shape [Ty, Tx] minimising the estimated work for a (H, W) image and k x k kernels. */
+export function chooseTileShape(height: number, width: number, k: number): [number, number] {
+  let best: [number, number] = [0, 0];
   let bestCost = Infinity;
-  const limit = 1 << Math.ceil(Math.log2(Math.max(height, width) + k - 1));
-  for (let T = 1 << Math.ceil(Math.log2(Math.max(2 * k, 8))); T <= Math.max(limit, 8); T *= 2) {
-    const B = T - k + 1;
-    const tiles = Math.ceil(height / B) * Math.ceil(width / B);
-    // Tiles larger than 512 leave the cache; weigh them up a little.
-    const cost = tiles * T * T * Math.log2(T) * (T > 512 ? 1.3 : 1);
-    if (cost < bestCost) {
-      bestCost = cost;
-      best = T;
+  for (const ty of axisCandidates(height, k))
+    for (const tx of axisCandidates(width, k)) {
+      // Tiles past ~2^18 points fall out of the caches and make the cached spectra large.
+      const size = ty * tx;
+      const tiles = Math.ceil(height / (ty - k + 1)) * Math.ceil(width / (tx - k + 1));
+      const cost = tiles * tileCost(ty, tx) * (size > 1 << 18 ? 1.25 : 1);
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = [ty, tx];
+      }
     }
-  }
   return best;
 }
 
+/** Square tile size of the chosen shape's larger side (kept for callers that print one number). */
+export function chooseTileSize(height: number, width: number, k: number): number {
+  return Math.max(...chooseTileShape(height, width, k));
+}
+
 export interface FftRendererOptions extends RenderOptions {
-  /** Force a tile size (power of two >= k); default: chosen per image size. */
+  /** Force a square tile size (a product of 2, 3 and 5, >= k); default: a shape chosen per image size. */
   tileSize?: number;
 }
 
-/** Renders with one basis; spectra are cached per tile size. */
+/** Forward and inverse passes for one tile shape. */
+class TilePlan {
+  readonly fy: AxisFft;
+  readonly fx: AxisFft;
+  readonly iy: AxisFft;
+  readonly ix: AxisFft;
+  constructor(
+    readonly ty: number,
+    readonly tx: number,
+  ) {
+    this.fy = new AxisFft(ty, -1);
+    this.fx = new AxisFft(tx, -1);
+    this.iy = new AxisFft(ty, 1);
+    this.ix = new AxisFft(tx, 1);
+  }
+}
+
+/** Work buffers of one tile shape and the 2D transforms on them. */
+class Tile2d {
+  readonly p: Planes;
+  readonly q: Planes;
+  constructor(readonly plan: TilePlan) {
+    this.p = allocPlanes(plan.ty * plan.tx);
+    this.q = allocPlanes(plan.ty * plan.tx);
+  }
+
+  /**
+   * Forward 2D FFT of the block in `p` ([y][x], row stride Tx, values at y < bh, x < bw; the caller
+   * zeroes rows >= bh). Returns the planes (p or q) holding the spectrum as [kx][ky] (row stride Ty).
+   */
+  forward(bh: number, bw: number): Planes {
+    const { ty, tx, fy, fx } = this.plan;
+    void bh;
+    const a = fy.run(this.p, this.q, bw, tx);
+    const b = a === this.p ? this.q : this.p;
+    transposePlanes(a, b, ty, bw, tx, ty);
+    b.re.fill(0, bw * ty);
+    b.im.fill(0, bw * ty);
+    return fx.run(b, a, ty, ty);
+  }
+
+  /** Inverse (unscaled) 2D FFT of `s` ([kx][ky]); s is used as scratch. Returns planes holding [y][x] (stride Tx). */
+  inverse(s: Planes): Planes {
+    const { ty, tx, iy, ix } = this.plan;
+    const a = ix.run(s, this.p, ty, ty);
+    const b = a === this.q ? this.p : this.q;
+    transposePlanes(a, b, tx, ty, ty, tx);
+    return iy.run(b, a, tx, tx);
+  }
+}
+
+/** Renders with one basis; spectra are cached per tile shape. */
 export class FftRenderer {
   readonly opts: ResolvedOptions;
-  private readonly spectra = new Map<number, Float64Array[]>();
+  private readonly spectra = new Map<string, Planes[]>();
+  private readonly plans = new Map<string, TilePlan>();
   private readonly channels: number;
   private readonly count: number;
   private readonly k: number;
 
-  constructor(readonly basisPsfs: NdArray, private readonly options: FftRendererOptions = {}) {
+  constructor(
+    readonly basisPsfs: NdArray,
+    private readonly options: FftRendererOptions = {},
+  ) {
     this.opts = resolveOptions(options);
     [this.channels, this.count, this.k] = basisPsfs.shape as [number, number, number];
   }
 
-  /** Stored spectra for tile size T: per channel and pair, conj(FFT(B1 -/+ i B2)) / T^2, interleaved. */
-  private spectraFor(T: number): Float64Array[] {
-    let s = this.spectra.get(T);
+  private planFor(ty: number, tx: number): TilePlan {
+    const key = `${ty}x${tx}`;
+    let p = this.plans.get(key);
+    if (!p) this.plans.set(key, (p = new TilePlan(ty, tx)));
+    return p;
+  }
+
+  /** Stored spectra for a tile shape: per channel and pair, FFT(B1 -/+ i B2) / (Ty Tx) as [kx][ky]. */
+  private spectraFor(plan: TilePlan): Planes[] {
+    const key = `${plan.ty}x${plan.tx}`;
+    let s = this.spectra.get(key);
     if (s) return s;
     const { channels: C, count: m, k } = this;
-    const fft = new Fft2d(T);
+    const { ty, tx } = plan;
+    const tile = new Tile2d(plan);
     const sign = this.opts.form === "scatter" ? -1 : 1;
-    const scale = 1 / (T * T);
+    const scale = 1 / (ty * tx);
     s = [];
     for (let c = 0; c < C; c++)
       for (let p = 0; p < m; p += 2) {
-        const buf = new Float64Array(2 * T * T);
+        const buf = tile.p;
+        buf.re.fill(0);
+        buf.im.fill(0);
         const b1 = this.basisPsfs.data.subarray((c * m + p) * k * k, (c * m + p + 1) * k * k);
         const b2 = p + 1 < m ? this.basisPsfs.data.subarray((c * m + p + 1) * k * k, (c * m + p + 2) * k * k) : null;
         for (let y = 0; y < k; y++)
           for (let x = 0; x < k; x++) {
-            buf[2 * (y * T + x)] = b1[y * k + x] as number;
-            if (b2) buf[2 * (y * T + x) + 1] = sign * (b2[y * k + x] as number);
+            buf.re[y * tx + x] = b1[y * k + x];
+            if (b2) buf.im[y * tx + x] = sign * b2[y * k + x];
           }
-        fft.forward(buf, k);
-        for (let i = 0; i < buf.length; i += 2) {
-          buf[i] = (buf[i] as number) * scale;
-          buf[i + 1] = -(buf[i + 1] as number) * scale;
+        const spec = tile.forward(k, k);
+        const out = allocPlanes(ty * tx);
+        for (let i = 0; i < ty * tx; i++) {
+          out.re[i] = spec.re[i] * scale;
+          out.im[i] = spec.im[i] * scale;
         }
-        s.push(buf);
+        s.push(out);
       }
-    this.spectra.set(T, s);
+    this.spectra.set(key, s);
     return s;
   }
 
   /** image (C, H, W), coef (C, m, H, W) -> (C, H, W) or (C, H + k - 1, W + k - 1) for output "full". */
   render(image: NdArray, coef: NdArray): NdArray {
     const d = checkInputs(image, this.basisPsfs, coef, this.opts);
-    const T = this.options.tileSize ?? chooseTileSize(d.height, d.width, d.kernelSize);
-    if (!Number.isInteger(T) || T < d.kernelSize || (T & (T - 1)) !== 0)
-      throw new RangeError(`tileSize must be a power of two no smaller than the kernel (${d.kernelSize}), got ${T}`);
-    const spectra = this.spectraFor(T);
+    let ty: number;
+    let tx: number;
+    if (this.options.tileSize !== undefined) {
+      const T = this.options.tileSize;
+      if (!Number.isInteger(T) || T < d.kernelSize || !factorRadices(T))
+        throw new RangeError(`tileSize must be a product of 2, 3 and 5 no smaller than the kernel (${d.kernelSize}), got ${T}`);
+      ty = tx = T;
+    } else [ty, tx] = chooseTileShape(d.height, d.width, d.kernelSize);
+    const plan = this.planFor(ty, tx);
+    const spectra = this.spectraFor(plan);
     const out = new Float32Array(d.channels * d.outHeight * d.outWidth);
     const acc = new Float64Array(d.outHeight * d.outWidth);
-    const work = new TileWork(T, d, this.opts);
+    const work = new TileWork(plan, d, this.opts);
     const pairs = Math.ceil(d.count / 2);
     for (let c = 0; c < d.channels; c++) {
       acc.fill(0);
       const chSpectra = spectra.slice(c * pairs, (c + 1) * pairs);
       const x = image.data.subarray(c * d.height * d.width, (c + 1) * d.height * d.width);
       const a = coef.data.subarray(c * d.count * d.height * d.width, (c + 1) * d.count * d.height * d.width);
-      for (let by = 0; by < d.height; by += work.B)
-        for (let bx = 0; bx < d.width; bx += work.B) {
+      for (let by = 0; by < d.height; by += work.by)
+        for (let bx = 0; bx < d.width; bx += work.bx) {
           if (this.opts.form === "scatter") work.scatterTile(x, a, chSpectra, by, bx, acc);
           else work.gatherTile(x, a, chSpectra, by, bx, acc);
         }
       const o = out.subarray(c * d.outHeight * d.outWidth, (c + 1) * d.outHeight * d.outWidth);
-      for (let i = 0; i < acc.length; i++) o[i] = acc[i] as number;
+      o.set(acc);
     }
     return { data: out, shape: [d.channels, d.outHeight, d.outWidth] };
   }
 }
 
-/** Buffers and the per-tile steps for one tile size. */
+/** Buffers and the per-tile steps for one tile shape. */
 class TileWork {
-  readonly B: number;
-  private readonly fft: Fft2d;
-  private readonly z: Float64Array;
-  private readonly s: Float64Array;
-  private readonly g: Float64Array;
+  /** Block sizes (pixels of the image per tile) along y and x. */
+  readonly by: number;
+  readonly bx: number;
+  private readonly tile: Tile2d;
+  private readonly s: Planes;
+  private readonly x0: Planes;
+  private readonly xs: Int32Array;
+  private readonly cx: Int32Array;
+  /** Coefficient plane of the missing partner of an odd basis count. */
+  private readonly zeros: Float32Array;
 
-  constructor(readonly T: number, readonly d: RenderDims, readonly o: ResolvedOptions) {
-    this.B = T - d.kernelSize + 1;
-    this.fft = new Fft2d(T);
-    this.z = new Float64Array(2 * T * T);
-    this.s = new Float64Array(2 * T * T);
-    this.g = new Float64Array(2 * T * T);
+  constructor(
+    readonly plan: TilePlan,
+    readonly d: RenderDims,
+    readonly o: ResolvedOptions,
+  ) {
+    this.by = plan.ty - d.kernelSize + 1;
+    this.bx = plan.tx - d.kernelSize + 1;
+    this.tile = new Tile2d(plan);
+    this.s = allocPlanes(plan.ty * plan.tx);
+    this.x0 = allocPlanes(o.form === "gather" ? plan.ty * plan.tx : 0);
+    this.xs = new Int32Array(plan.tx);
+    this.cx = new Int32Array(plan.tx);
+    this.zeros = new Float32Array(d.count % 2 === 1 ? d.height * d.width : 0);
   }
 
-  /** Output index of tile position j for block start b along an axis of length n (out length nOut), or -1. */
+  /** Output index of tile position j for block start b along an axis of length n, or -1. */
   private mapIndex(b: number, j: number, n: number): number {
     const p = b + j - this.d.centre;
     if (this.o.boundary === "circular") return ((p % n) + n) % n;
@@ -176,99 +250,120 @@ class TileWork {
     return p >= 0 && p < n ? p : -1;
   }
 
-  scatterTile(x: Float32Array, a: Float32Array, spectra: Float64Array[], by: number, bx: number, acc: Float64Array): void {
-    const { T, z, s, d } = this;
+  scatterTile(x: Float32Array, a: Float32Array, spectra: Planes[], by: number, bx: number, acc: Float64Array): void {
+    const { d, s, tile } = this;
     const { width: W, height: H, count: m } = d;
+    const { ty, tx } = this.plan;
     const plane = H * W;
-    const bh = Math.min(this.B, H - by);
-    const bw = Math.min(this.B, W - bx);
-    s.fill(0);
+    const bh = Math.min(this.by, H - by);
+    const bw = Math.min(this.bx, W - bx);
+    const n = ty * tx;
+    s.re.fill(0);
+    s.im.fill(0);
+    const zr = tile.p.re;
+    const zi = tile.p.im;
+    const zeros = this.zeros;
     for (let p = 0; p < m; p += 2) {
-      z.fill(0);
       const a1 = a.subarray(p * plane, (p + 1) * plane);
-      const a2 = p + 1 < m ? a.subarray((p + 1) * plane, (p + 2) * plane) : null;
+      const a2 = p + 1 < m ? a.subarray((p + 1) * plane, (p + 2) * plane) : zeros;
       for (let y = 0; y < bh; y++) {
         const src = (by + y) * W + bx;
-        const dst = 2 * y * T;
-        for (let xx = 0; xx < bw; xx++) {
-          const v = x[src + xx] as number;
-          z[dst + 2 * xx] = (a1[src + xx] as number) * v;
-          if (a2) z[dst + 2 * xx + 1] = (a2[src + xx] as number) * v;
-        }
+        const dst = y * tx;
+        weightPair(x, a1, a2, src, zr, zi, dst, bw);
       }
-      this.fft.forward(z, bh);
-      // s += conj(Z) * stored   (stored = conj(W) / T^2)
-      const w = spectra[p >> 1] as Float64Array;
-      for (let i = 0; i < z.length; i += 2) {
-        const zr = z[i] as number;
-        const zi = z[i + 1] as number;
-        const wr = w[i] as number;
-        const wi = w[i + 1] as number;
-        s[i] = (s[i] as number) + zr * wr + zi * wi;
-        s[i + 1] = (s[i + 1] as number) + zr * wi - zi * wr;
-      }
+      zr.fill(0, bh * tx);
+      zi.fill(0, bh * tx);
+      const z = tile.forward(bh, bw);
+      multiplyAccumulate(z, spectra[p >> 1], s, n);
     }
-    this.fft.forward(s);
-    this.accumulate(s, by, bx, acc, null, 0);
+    const y = tile.inverse(s);
+    this.accumulate(y.re, by, bx, acc, null);
   }
 
-  gatherTile(x: Float32Array, a: Float32Array, spectra: Float64Array[], by: number, bx: number, acc: Float64Array): void {
-    const { T, z, g, d } = this;
+  gatherTile(x: Float32Array, a: Float32Array, spectra: Planes[], by: number, bx: number, acc: Float64Array): void {
+    const { d, s, tile, x0 } = this;
     const { width: W, height: H, count: m } = d;
+    const { ty, tx } = this.plan;
     const plane = H * W;
-    const bh = Math.min(this.B, H - by);
-    const bw = Math.min(this.B, W - bx);
-    z.fill(0);
-    for (let y = 0; y < bh; y++) for (let xx = 0; xx < bw; xx++) z[2 * (y * T + xx)] = x[(by + y) * W + bx + xx] as number;
-    this.fft.forward(z, bh);
+    const bh = Math.min(this.by, H - by);
+    const bw = Math.min(this.bx, W - bx);
+    const n = ty * tx;
+    const zr = tile.p.re;
+    const zi = tile.p.im;
+    for (let y = 0; y < bh; y++) for (let i = 0; i < bw; i++) {
+      zr[y * tx + i] = x[(by + y) * W + bx + i];
+      zi[y * tx + i] = 0;
+    }
+    zr.fill(0, bh * tx);
+    zi.fill(0, bh * tx);
+    const X = tile.forward(bh, bw);
+    x0.re.set(X.re);
+    x0.im.set(X.im);
     for (let p = 0; p < m; p += 2) {
-      const w = spectra[p >> 1] as Float64Array;
-      // g = conj(X) * stored; FFT(g) = T^2 conj(IFFT(X W)) -> real part: x (*) B1, minus imaginary: x (*) B2.
-      for (let i = 0; i < z.length; i += 2) {
-        const zr = z[i] as number;
-        const zi = z[i + 1] as number;
-        const wr = w[i] as number;
-        const wi = w[i + 1] as number;
-        g[i] = zr * wr + zi * wi;
-        g[i + 1] = zr * wi - zi * wr;
+      const w = spectra[p >> 1];
+      const Xr = x0.re, Xi = x0.im, wr = w.re, wi = w.im, sr = s.re, si = s.im;
+      for (let i = 0; i < n; i++) {
+        const ar = Xr[i], ai = Xi[i], br = wr[i], bi = wi[i];
+        sr[i] = ar * br - ai * bi;
+        si[i] = ar * bi + ai * br;
       }
-      this.fft.forward(g);
-      this.accumulate(g, by, bx, acc, a.subarray(p * plane, (p + 1) * plane), 1);
-      if (p + 1 < m) this.accumulate(g, by, bx, acc, a.subarray((p + 1) * plane, (p + 2) * plane), -1);
+      const g = tile.inverse(s);
+      // Real part: x (*) B1 weighted by A1; imaginary part: x (*) B2 weighted by A2.
+      this.accumulate(g.re, by, bx, acc, a.subarray(p * plane, (p + 1) * plane));
+      if (p + 1 < m) this.accumulate(g.im, by, bx, acc, a.subarray((p + 1) * plane, (p + 2) * plane));
     }
   }
 
   /**
-   * acc[out(p)] += part(tile(j)) (times coef(p) in gather form), part = Re (which = 0, scatter),
-   * Re (which = 1) or -Im (which = -1). Gather coefficients outside the image are the edge values.
+   * acc[out(j)] += buf(j) (times coef(out(j)) in gather form) over the tile ([y][x], stride Tx).
+   * Gather coefficients outside the image are the edge values.
    */
-  private accumulate(buf: Float64Array, by: number, bx: number, acc: Float64Array, coefPlane: Float32Array | null, which: number): void {
-    const { T, d } = this;
+  private accumulate(buf: Float64Array, by: number, bx: number, acc: Float64Array, coefPlane: Float32Array | null): void {
+    const { d, xs, cx } = this;
+    const { ty, tx } = this.plan;
     const { height: H, width: W, outWidth: Wo } = d;
     const full = this.o.output === "full" && this.o.boundary === "zero";
-    const xs = new Int32Array(T);
-    const cx = new Int32Array(T);
-    for (let j = 0; j < T; j++) {
+    for (let j = 0; j < tx; j++) {
       xs[j] = this.mapIndex(bx, j, W);
-      const p = full ? (xs[j] as number) - d.centre : (xs[j] as number);
+      const p = full ? xs[j] - d.centre : xs[j];
       cx[j] = Math.min(W - 1, Math.max(0, p));
     }
-    const off = which === -1 ? 1 : 0;
-    const sgn = which === -1 ? -1 : 1;
-    for (let jy = 0; jy < T; jy++) {
+    for (let jy = 0; jy < ty; jy++) {
       const oy = this.mapIndex(by, jy, H);
       if (oy < 0) continue;
       const row = oy * Wo;
-      const crow = coefPlane ? Math.min(H - 1, Math.max(0, full ? oy - d.centre : oy)) * W : 0;
-      const t = 2 * jy * T + off;
-      for (let jx = 0; jx < T; jx++) {
-        const ox = xs[jx] as number;
-        if (ox < 0) continue;
-        let v = sgn * (buf[t + 2 * jx] as number);
-        if (coefPlane) v *= coefPlane[crow + (cx[jx] as number)] as number;
-        acc[row + ox] = (acc[row + ox] as number) + v;
-      }
+      const t = jy * tx;
+      if (coefPlane) {
+        const crow = Math.min(H - 1, Math.max(0, full ? oy - d.centre : oy)) * W;
+        for (let jx = 0; jx < tx; jx++) {
+          const ox = xs[jx];
+          if (ox >= 0) acc[row + ox] += buf[t + jx] * coefPlane[crow + cx[jx]];
+        }
+      } else
+        for (let jx = 0; jx < tx; jx++) {
+          const ox = xs[jx];
+          if (ox >= 0) acc[row + ox] += buf[t + jx];
+        }
     }
+  }
+}
+
+/** zr[dst + i] = a1[src + i] x[src + i], zi[dst + i] = a2[src + i] x[src + i] for i < len. */
+function weightPair(x: Float32Array, a1: Float32Array, a2: Float32Array, src: number, zr: Float64Array, zi: Float64Array, dst: number, len: number): void {
+  for (let i = 0; i < len; i++) {
+    const v = x[src + i];
+    zr[dst + i] = a1[src + i] * v;
+    zi[dst + i] = a2[src + i] * v;
+  }
+}
+
+/** s += z * w (complex, elementwise, first n). */
+function multiplyAccumulate(z: Planes, w: Planes, s: Planes, n: number): void {
+  const Zr = z.re, Zi = z.im, wr = w.re, wi = w.im, sr = s.re, si = s.im;
+  for (let i = 0; i < n; i++) {
+    const ar = Zr[i], ai = Zi[i], br = wr[i], bi = wi[i];
+    sr[i] += ar * br - ai * bi;
+    si[i] += ar * bi + ai * br;
   }
 }
 

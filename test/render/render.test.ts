@@ -47,6 +47,11 @@ describe("render: engines agree", function () {
         const fft = renderFft(image, basis, coef, { ...v, tileSize: 16 });
         assert.deepEqual(fft.shape, dense.shape);
         assert.ok(relErr(fft.data, dense.data) < 1e-6, `fft vs dense ${relErr(fft.data, dense.data)}`);
+        // Mixed radix tiles (15 = 3 x 5, 12 = 4 x 3), several per axis.
+        for (const tileSize of [12, 15]) {
+          const mixed = renderFft(image, basis, coef, { ...v, tileSize });
+          assert.ok(relErr(mixed.data, dense.data) < 1e-6, `fft (tile ${tileSize}) vs dense ${relErr(mixed.data, dense.data)}`);
+        }
         const auto = renderFft(image, basis, coef, v);
         assert.ok(relErr(auto.data, dense.data) < 1e-6);
         const { tf } = await initBackend();
@@ -219,6 +224,7 @@ describe("render: noise and errors", () => {
     assert.throws(() => renderFft({ data: image.data, shape: [1, 8, 8] }, basis, coef), /basisPsfs.*2 channels/);
     assert.throws(() => renderFft(image, basis, coef, { boundary: "wrap" as never }), /boundary.*"zero" or "circular".*wrap/);
     assert.throws(() => renderFft(image, basis, coef, { boundary: "circular", output: "full" }), /output/);
-    assert.throws(() => renderFft(image, basis, coef, { tileSize: 12 }), /tileSize must be a power of two/);
+    assert.throws(() => renderFft(image, basis, coef, { tileSize: 14 }), /tileSize must be a product of 2, 3 and 5 no smaller than the kernel \(5\), got 14/);
+    assert.throws(() => renderFft(image, basis, coef, { tileSize: 4 }), /no smaller than the kernel \(5\), got 4/);
   });
 });
