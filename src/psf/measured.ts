@@ -53,7 +53,8 @@ export function extractSpotGrid(img: ImageArray, o: SpotGridOptions): SpotGrid {
     }
     for (let p = 0; p < H * W; p++) {
       const b = o.background ? (o.background.data[p * o.background.shape[2] + Math.min(c, o.background.shape[2] - 1)] as number) : bg;
-      clean[p * C + c] = Math.max(0, (img.data[p * C + c] as number) - b);
+      // Kept signed: clamping here would turn zero-mean noise into a positive floor under every PSF.
+      clean[p * C + c] = (img.data[p * C + c] as number) - b;
     }
   }
   if (o.background && (o.background.shape[0] !== H || o.background.shape[1] !== W))
@@ -134,10 +135,15 @@ export function extractSpotGrid(img: ImageArray, o: SpotGridOptions): SpotGrid {
         ring[q++] = psfs[base + t * k] as number;
         ring[q++] = psfs[base + t * k + k - 1] as number;
       }
+      // Residual background = ring median; noise sigma from the ring's median absolute deviation.
+      // Values within 3 sigma of the background are set to zero, so noise adds no energy far from the spot.
       const rb = median(ring);
+      const sigma = 1.4826 * median(ring.map((v) => Math.abs(v - rb)));
+      const floor = 3 * sigma;
       let sum = 0;
       for (let p = 0; p < k * k; p++) {
-        const v = Math.max(0, (psfs[base + p] as number) - rb);
+        const d = (psfs[base + p] as number) - rb;
+        const v = d > floor ? d : 0;
         psfs[base + p] = v;
         sum += v;
       }

@@ -191,6 +191,19 @@ describe("psf/measured", () => {
     assert.throws(() => extractSpotGrid(image, { rows: 4, cols: 4, kernelSize: 16 }), /found 12 spots, expected a 4x4 grid \(16\)/);
   });
 
+  it("keeps second moments unbiased when the capture is noisy (no positive noise floor in the crops)", () => {
+    // Noise 1% of full scale on a 32x32 crop: a clamped floor would add ~1000 px of positive noise and
+    // inflate the RMS radius of a 2 px spot several times; a 3-sigma floor from the ring keeps it near 2.
+    const { image } = syntheticSpotCapture({ height: 128, width: 128, rows: 2, cols: 2, channels: 1, sigmaPx: 2, background: 0.2, noise: 0.01, peak: 0.7, rng: new Rng("noisy") });
+    const g = extractSpotGrid(image, { rows: 2, cols: 2, kernelSize: 32 });
+    for (let s = 0; s < 4; s++) {
+      const ker = g.psfs.subarray(s * 1024, (s + 1) * 1024);
+      let mr = 0, mc = 0, v = 0;
+      for (let i = 0; i < 32; i++) for (let j = 0; j < 32; j++) { mr += i * ker[i * 32 + j]!; mc += j * ker[i * 32 + j]!; }
+      for (let i = 0; i < 32; i++) for (let j = 0; j < 32; j++) v += ((i - mr) ** 2 + (j - mc) ** 2) * ker[i * 32 + j]!;
+      assert.ok(Math.abs(Math.sqrt(v / 2) - 2) < 0.3, `spot ${s}: std ${Math.sqrt(v / 2)} vs 2`);
+    }
+  });
   it("the measured family builds its grid from the capture file", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "psf-meas-"));
     try {
