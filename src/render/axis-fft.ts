@@ -11,6 +11,8 @@
  * Data: split planes (re, im) of `rows x stride` float64; a pass transforms columns 0..len-1.
  */
 
+import type { WasmPlanes } from "./wasm-kernels";
+
 export interface Planes {
   re: Float64Array;
   im: Float64Array;
@@ -60,9 +62,6 @@ interface Stage {
   tw: Float64Array;
 }
 
-/** Cache budget of one column strip (both buffers), bytes. */
-const STRIP_BYTES = 512 * 1024;
-
 const S3 = Math.sqrt(3) / 2;
 const C51 = Math.cos((2 * Math.PI) / 5);
 const C52 = Math.cos((4 * Math.PI) / 5);
@@ -98,17 +97,14 @@ export class AxisFft {
    * Transforms rows 0..n-1, columns 0..len-1 (row stride `stride`) of `a`, using `b` as scratch;
    * returns whichever of the two holds the result. Columns >= len are neither read nor written.
    */
-  run(a: Planes, b: Planes, len: number, stride: number, strip = AxisFft.strip): Planes {
-    // Column strips: all stages on a strip of columns before the next one, so that the strip of both
-    // buffers (n x strip x 32 bytes) stays in the core's cache between stages.
-    const w = Math.max(8, Math.min(len, strip > 0 ? strip : Math.floor(STRIP_BYTES / (32 * this.n))));
+  run(a: Planes, b: Planes, len: number, stride: number, strip = 0): Planes {
+    // Optional column strips (all stages on a strip before the next one). Measured on this machine
+    // (2 MiB L2, large L3) whole rows are fastest: longer loops, fewer calls; kept for measurements.
+    const w = strip > 0 ? Math.max(2, Math.min(len, strip)) : len;
     let res = a;
     for (let c0 = 0; c0 < len; c0 += w) res = this.runStrip(a, b, c0, Math.min(len, c0 + w), stride);
     return res;
   }
-
-  /** Strip width override for measurements (0: from the cache budget). */
-  static strip = 0;
 
   private runStrip(a: Planes, b: Planes, c0: number, c1: number, stride: number): Planes {
     let src = a;
@@ -120,15 +116,24 @@ export class AxisFft {
       const m = n / r;
       const sIn = m * stride;
       const sOut = st.ns * stride;
+      const ws = (src as WasmPlanes).kernels !== undefined && (dst as WasmPlanes).kernels !== undefined;
+      const even = ws ? len & ~1 : 0;
       for (let j = 0; j < m; j++) {
         const k = j % st.ns;
-        const inOff = j * stride + c0;
-        const outOff = ((j - k) * r + k) * stride + c0;
+        let inOff = j * stride + c0;
+        let outOff = ((j - k) * r + k) * stride + c0;
         const t = 2 * k * (r - 1);
-        if (r === 4) radix4(src, dst, inOff, sIn, outOff, sOut, len, st.tw, t, k === 0, this.sign);
-        else if (r === 2) radix2(src, dst, inOff, sIn, outOff, sOut, len, st.tw, t, k === 0);
-        else if (r === 3) radix3(src, dst, inOff, sIn, outOff, sOut, len, st.tw, t, k === 0, this.sign);
-        else radix5(src, dst, inOff, sIn, outOff, sOut, len, st.tw, t, this.sign);
+        if (even > 0) {
+          runWasm(src as WasmPlanes, dst as WasmPlanes, r, inOff, sIn, outOff, sOut, even, st.tw, t, k === 0, this.sign);
+          if (even === len) continue;
+          inOff += even;
+          outOff += even;
+        }
+        const rest = len - even;
+        if (r === 4) radix4(src, dst, inOff, sIn, outOff, sOut, rest, st.tw, t, k === 0, this.sign);
+        else if (r === 2) radix2(src, dst, inOff, sIn, outOff, sOut, rest, st.tw, t, k === 0);
+        else if (r === 3) radix3(src, dst, inOff, sIn, outOff, sOut, rest, st.tw, t, k === 0, this.sign);
+        else radix5(src, dst, inOff, sIn, outOff, sOut, rest, st.tw, t, this.sign);
       }
       const x = src;
       src = dst;
@@ -136,6 +141,19 @@ export class AxisFft {
     }
     return src;
   }
+}
+
+/** The SIMD kernel for `len` (even) columns; element offsets in, byte pointers to wasm. */
+function runWasm(src: WasmPlanes, dst: WasmPlanes, r: number, i0: number, sIn: number, o0: number, sOut: number, len: number, tw: Float64Array, t: number, plain: boolean, sign: number): void {
+  const K = src.kernels;
+  const a = src.reOff + 8 * i0, b = src.imOff + 8 * i0, c = dst.reOff + 8 * o0, d = dst.imOff + 8 * o0;
+  const si = 8 * sIn, so = 8 * sOut, nb = 8 * len;
+  if (r === 4) {
+    if (plain) K.r4plain(a, b, c, d, si, so, nb, 1, 0, 1, 0, 1, 0, sign);
+    else K.r4(a, b, c, d, si, so, nb, tw[t], tw[t + 1], tw[t + 2], tw[t + 3], tw[t + 4], tw[t + 5], sign);
+  } else if (r === 2) K.r2(a, b, c, d, si, so, nb, plain ? 1 : tw[t], plain ? 0 : tw[t + 1], sign);
+  else if (r === 3) K.r3(a, b, c, d, si, so, nb, plain ? 1 : tw[t], plain ? 0 : tw[t + 1], plain ? 1 : tw[t + 2], plain ? 0 : tw[t + 3], sign);
+  else K.r5(a, b, c, d, si, so, nb, tw[t], tw[t + 1], tw[t + 2], tw[t + 3], tw[t + 4], tw[t + 5], tw[t + 6], tw[t + 7], sign);
 }
 
 function radix2(src: Planes, dst: Planes, i0: number, sIn: number, o0: number, sOut: number, len: number, tw: Float64Array, t: number, plain: boolean): void {
@@ -270,6 +288,24 @@ function radix5(src: Planes, dst: Planes, i0: number, sIn: number, o0: number, s
  * `dstStride`), in cache-sized blocks.
  */
 export function transposePlanes(src: Planes, dst: Planes, rows: number, cols: number, srcStride: number, dstStride: number): void {
+  const ws = src as WasmPlanes;
+  const wd = dst as WasmPlanes;
+  if (ws.kernels !== undefined && wd.kernels !== undefined && rows > 1 && cols > 1) {
+    const r2 = rows & ~1;
+    const c2 = cols & ~1;
+    ws.kernels.tr2(ws.reOff, ws.imOff, wd.reOff, wd.imOff, r2, c2, 8 * srcStride, 8 * dstStride);
+    // Odd last row / column.
+    const sr = src.re, si = src.im, dr = dst.re, di = dst.im;
+    if (r2 < rows) for (let c = 0; c < cols; c++) {
+      dr[c * dstStride + r2] = sr[r2 * srcStride + c];
+      di[c * dstStride + r2] = si[r2 * srcStride + c];
+    }
+    if (c2 < cols) for (let r = 0; r < r2; r++) {
+      dr[c2 * dstStride + r] = sr[r * srcStride + c2];
+      di[c2 * dstStride + r] = si[r * srcStride + c2];
+    }
+    return;
+  }
   const BS = 32;
   const sr = src.re, si = src.im, dr = dst.re, di = dst.im;
   for (let r0 = 0; r0 < rows; r0 += BS) {

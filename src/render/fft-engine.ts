@@ -18,7 +18,8 @@
  * forward y-pass over the block's columns only, transpose, x-pass; the spectrum lives as [kx][ky].
  */
 import type { NdArray } from "../util/ndarray";
-import { allocPlanes, AxisFft, factorRadices, passCostPerPoint, transposePlanes, type Planes } from "./axis-fft";
+import { AxisFft, factorRadices, passCostPerPoint, transposePlanes, type Planes } from "./axis-fft";
+import { PlaneArena, type WasmPlanes } from "./wasm-kernels";
 import { checkInputs, resolveOptions, type RenderDims, type RenderOptions, type ResolvedOptions } from "./types";
 
 /** Smallest length >= n with only the factors 2, 3 and 5. */
@@ -68,6 +69,8 @@ export function chooseTileSize(height: number, width: number, k: number): number
 export interface FftRendererOptions extends RenderOptions {
   /** Force a square tile size (a product of 2, 3 and 5, >= k); default: a shape chosen per image size. */
   tileSize?: number;
+  /** Use the WebAssembly SIMD butterflies where available (default true); false: plain JS kernels. */
+  simd?: boolean;
 }
 
 /** Forward and inverse passes for one tile shape. */
@@ -89,12 +92,11 @@ class TilePlan {
 
 /** Work buffers of one tile shape and the 2D transforms on them. */
 class Tile2d {
-  readonly p: Planes;
-  readonly q: Planes;
-  constructor(readonly plan: TilePlan) {
-    this.p = allocPlanes(plan.ty * plan.tx);
-    this.q = allocPlanes(plan.ty * plan.tx);
-  }
+  constructor(
+    readonly plan: TilePlan,
+    readonly p: Planes,
+    readonly q: Planes,
+  ) {}
 
   /**
    * Forward 2D FFT of the block in `p` ([y][x], row stride Tx, values at y < bh, x < bw; the caller
@@ -121,11 +123,35 @@ class Tile2d {
   }
 }
 
+/**
+ * Everything for one tile shape: transforms, one memory (wasm when available) holding the work
+ * buffers and the basis spectra.
+ */
+class ShapeContext {
+  readonly plan: TilePlan;
+  readonly arena: PlaneArena;
+  readonly tile: Tile2d;
+  /** Spectrum accumulator (scatter) / product (gather). */
+  readonly s: Planes;
+  /** Image spectrum (gather). */
+  readonly x0: Planes;
+  readonly spectra: Planes[] = [];
+
+  constructor(ty: number, tx: number, spectraCount: number, simd: boolean) {
+    const n = ty * tx;
+    this.plan = new TilePlan(ty, tx);
+    this.arena = new PlaneArena(2 * (n + 1) * (spectraCount + 4), !simd);
+    this.tile = new Tile2d(this.plan, this.arena.alloc(n), this.arena.alloc(n));
+    this.s = this.arena.alloc(n);
+    this.x0 = this.arena.alloc(n);
+    for (let i = 0; i < spectraCount; i++) this.spectra.push(this.arena.alloc(n));
+  }
+}
+
 /** Renders with one basis; spectra are cached per tile shape. */
 export class FftRenderer {
   readonly opts: ResolvedOptions;
-  private readonly spectra = new Map<string, Planes[]>();
-  private readonly plans = new Map<string, TilePlan>();
+  private readonly contexts = new Map<string, ShapeContext>();
   private readonly channels: number;
   private readonly count: number;
   private readonly k: number;
@@ -138,24 +164,17 @@ export class FftRenderer {
     [this.channels, this.count, this.k] = basisPsfs.shape as [number, number, number];
   }
 
-  private planFor(ty: number, tx: number): TilePlan {
+  /** The context of a tile shape, with its spectra: per channel and pair, FFT(B1 -/+ i B2) / (Ty Tx) as [kx][ky]. */
+  private contextFor(ty: number, tx: number): ShapeContext {
     const key = `${ty}x${tx}`;
-    let p = this.plans.get(key);
-    if (!p) this.plans.set(key, (p = new TilePlan(ty, tx)));
-    return p;
-  }
-
-  /** Stored spectra for a tile shape: per channel and pair, FFT(B1 -/+ i B2) / (Ty Tx) as [kx][ky]. */
-  private spectraFor(plan: TilePlan): Planes[] {
-    const key = `${plan.ty}x${plan.tx}`;
-    let s = this.spectra.get(key);
-    if (s) return s;
+    const cached = this.contexts.get(key);
+    if (cached) return cached;
     const { channels: C, count: m, k } = this;
-    const { ty, tx } = plan;
-    const tile = new Tile2d(plan);
+    const pairs = Math.ceil(m / 2);
+    const ctx = new ShapeContext(ty, tx, C * pairs, this.options.simd !== false);
+    const tile = ctx.tile;
     const sign = this.opts.form === "scatter" ? -1 : 1;
     const scale = 1 / (ty * tx);
-    s = [];
     for (let c = 0; c < C; c++)
       for (let p = 0; p < m; p += 2) {
         const buf = tile.p;
@@ -169,15 +188,14 @@ export class FftRenderer {
             if (b2) buf.im[y * tx + x] = sign * b2[y * k + x];
           }
         const spec = tile.forward(k, k);
-        const out = allocPlanes(ty * tx);
+        const out = ctx.spectra[c * pairs + (p >> 1)] as Planes;
         for (let i = 0; i < ty * tx; i++) {
           out.re[i] = spec.re[i] * scale;
           out.im[i] = spec.im[i] * scale;
         }
-        s.push(out);
       }
-    this.spectra.set(key, s);
-    return s;
+    this.contexts.set(key, ctx);
+    return ctx;
   }
 
   /** image (C, H, W), coef (C, m, H, W) -> (C, H, W) or (C, H + k - 1, W + k - 1) for output "full". */
@@ -191,11 +209,11 @@ export class FftRenderer {
         throw new RangeError(`tileSize must be a product of 2, 3 and 5 no smaller than the kernel (${d.kernelSize}), got ${T}`);
       ty = tx = T;
     } else [ty, tx] = chooseTileShape(d.height, d.width, d.kernelSize);
-    const plan = this.planFor(ty, tx);
-    const spectra = this.spectraFor(plan);
+    const ctx = this.contextFor(ty, tx);
+    const spectra = ctx.spectra;
     const out = new Float32Array(d.channels * d.outHeight * d.outWidth);
     const acc = new Float64Array(d.outHeight * d.outWidth);
-    const work = new TileWork(plan, d, this.opts);
+    const work = new TileWork(ctx, d, this.opts);
     const pairs = Math.ceil(d.count / 2);
     for (let c = 0; c < d.channels; c++) {
       acc.fill(0);
@@ -227,16 +245,19 @@ class TileWork {
   /** Coefficient plane of the missing partner of an odd basis count. */
   private readonly zeros: Float32Array;
 
+  readonly plan: TilePlan;
+
   constructor(
-    readonly plan: TilePlan,
+    ctx: ShapeContext,
     readonly d: RenderDims,
     readonly o: ResolvedOptions,
   ) {
+    const plan = (this.plan = ctx.plan);
     this.by = plan.ty - d.kernelSize + 1;
     this.bx = plan.tx - d.kernelSize + 1;
-    this.tile = new Tile2d(plan);
-    this.s = allocPlanes(plan.ty * plan.tx);
-    this.x0 = allocPlanes(o.form === "gather" ? plan.ty * plan.tx : 0);
+    this.tile = ctx.tile;
+    this.s = ctx.s;
+    this.x0 = ctx.x0;
     this.xs = new Int32Array(plan.tx);
     this.cx = new Int32Array(plan.tx);
     this.zeros = new Float32Array(d.count % 2 === 1 ? d.height * d.width : 0);
@@ -359,8 +380,16 @@ function weightPair(x: Float32Array, a1: Float32Array, a2: Float32Array, src: nu
 
 /** s += z * w (complex, elementwise, first n). */
 function multiplyAccumulate(z: Planes, w: Planes, s: Planes, n: number): void {
+  const wz = z as WasmPlanes;
+  let start = 0;
+  if (wz.kernels !== undefined && (w as WasmPlanes).kernels !== undefined && (s as WasmPlanes).kernels !== undefined) {
+    const ww = w as WasmPlanes;
+    const wsum = s as WasmPlanes;
+    start = n & ~1;
+    wz.kernels.mac(wz.reOff, wz.imOff, ww.reOff, ww.imOff, wsum.reOff, wsum.imOff, 8 * start);
+  }
   const Zr = z.re, Zi = z.im, wr = w.re, wi = w.im, sr = s.re, si = s.im;
-  for (let i = 0; i < n; i++) {
+  for (let i = start; i < n; i++) {
     const ar = Zr[i], ai = Zi[i], br = wr[i], bi = wi[i];
     sr[i] += ar * br - ai * bi;
     si[i] += ar * bi + ai * br;

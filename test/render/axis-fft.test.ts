@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { allocPlanes, AxisFft, factorRadices, transposePlanes } from "../../src/render/axis-fft";
 import { chooseTileShape, nextSmooth } from "../../src/render/fft-engine";
+import { PlaneArena } from "../../src/render/wasm-kernels";
 
 /** Direct O(n^2) DFT along axis 0 of column c (independent reference). */
 function naiveDft(re: Float64Array, im: Float64Array, n: number, stride: number, c: number, sign: number): [number[], number[]] {
@@ -58,6 +59,51 @@ describe("render: batched mixed-radix FFT", () => {
     assert.equal(nextSmooth(1087), 1125);
     const [ty, tx] = chooseTileShape(1024, 1024, 64);
     assert.ok(factorRadices(ty) && factorRadices(tx) && ty >= 64 && tx >= 64);
+  });
+
+  it("the WebAssembly SIMD kernels give the JS kernels' results (even and odd column counts)", () => {
+    for (const n of [2, 3, 4, 5, 12, 15, 20, 45, 64])
+      for (const len of [1, 2, 7, 8]) {
+        const stride = 9;
+        const arena = new PlaneArena(4 * (n * stride + 1));
+        assert.ok(arena.simd, "WebAssembly SIMD available on Node >= 16.4");
+        const wa = arena.alloc(n * stride);
+        const wb = arena.alloc(n * stride);
+        const ja = allocPlanes(n * stride);
+        const jb = allocPlanes(n * stride);
+        for (let i = 0; i < n * stride; i++) {
+          wa.re[i] = ja.re[i] = Math.sin(1.7 * i);
+          wa.im[i] = ja.im[i] = Math.cos(0.37 * i);
+        }
+        const f = new AxisFft(n, -1);
+        const w = f.run(wa, wb, len, stride);
+        const j = f.run(ja, jb, len, stride);
+        for (let r = 0; r < n; r++)
+          for (let c = 0; c < len; c++) {
+            assert.ok(Math.abs((w.re[r * stride + c] as number) - (j.re[r * stride + c] as number)) < 1e-12 * n, `n=${n} len=${len}`);
+            assert.ok(Math.abs((w.im[r * stride + c] as number) - (j.im[r * stride + c] as number)) < 1e-12 * n);
+          }
+      }
+    // Transposes through the SIMD path, odd sizes included.
+    for (const [rows, cols] of [
+      [2, 2],
+      [3, 5],
+      [77, 79],
+    ] as const) {
+      const arena = new PlaneArena(2 * (rows * 80 + 1) + 2 * (cols * 90 + 1));
+      const a = arena.alloc(rows * 80);
+      const b = arena.alloc(cols * 90);
+      for (let i = 0; i < a.re.length; i++) {
+        a.re[i] = i;
+        a.im[i] = -i;
+      }
+      transposePlanes(a, b, rows, cols, 80, 90);
+      for (let r = 0; r < rows; r++)
+        for (let c = 0; c < cols; c++) {
+          assert.equal(b.re[c * 90 + r], r * 80 + c);
+          assert.equal(b.im[c * 90 + r], -(r * 80 + c));
+        }
+    }
   });
 
   it("transposes in blocks", () => {

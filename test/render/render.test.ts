@@ -47,11 +47,12 @@ describe("render: engines agree", function () {
         const fft = renderFft(image, basis, coef, { ...v, tileSize: 16 });
         assert.deepEqual(fft.shape, dense.shape);
         assert.ok(relErr(fft.data, dense.data) < 1e-6, `fft vs dense ${relErr(fft.data, dense.data)}`);
-        // Mixed radix tiles (15 = 3 x 5, 12 = 4 x 3), several per axis.
-        for (const tileSize of [12, 15]) {
-          const mixed = renderFft(image, basis, coef, { ...v, tileSize });
-          assert.ok(relErr(mixed.data, dense.data) < 1e-6, `fft (tile ${tileSize}) vs dense ${relErr(mixed.data, dense.data)}`);
-        }
+        // Mixed radix tiles (15 = 3 x 5, 12 = 4 x 3), several per axis; SIMD (wasm) and plain JS kernels.
+        for (const tileSize of [12, 15])
+          for (const simd of [true, false]) {
+            const mixed = renderFft(image, basis, coef, { ...v, tileSize, simd });
+            assert.ok(relErr(mixed.data, dense.data) < 1e-6, `fft (tile ${tileSize}, simd ${simd}) vs dense ${relErr(mixed.data, dense.data)}`);
+          }
         const auto = renderFft(image, basis, coef, v);
         assert.ok(relErr(auto.data, dense.data) < 1e-6);
         const { tf } = await initBackend();
