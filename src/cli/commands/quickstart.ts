@@ -8,6 +8,21 @@ import { quickstartPsfConfig } from "../../psf/defaults";
 import { loadPsfConfig } from "../../psf/generate";
 import { runPsfStage } from "./psf";
 import { runQuickstartTraining } from "./quickstart-train";
+import { naturalScene } from "../../data/scenes/natural";
+import { writeImage } from "../../io/image";
+import { Rng } from "../../util/rng";
+import { SvdError } from "../../util/errors";
+
+/** Runs one `svd` sub-command in-process, exactly as a user would type it; fails the step on a non-zero exit. */
+async function svd(...args: string[]): Promise<void> {
+  // Loaded lazily: main.ts imports the command list, which includes this module.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { main } = require("../main") as typeof import("../main");
+  const code = await main(["node", "svd", ...args]);
+  if (code !== 0) throw new SvdError(`quickstart step 'svd ${args.join(" ")}' failed (exit ${code})`);
+}
+
+const datasetConfig = path.join(__dirname, "..", "..", "..", "configs", "dataset", "synthetic_small.yml");
 
 export interface QuickstartStep {
   name: string;
@@ -20,6 +35,32 @@ export const quickstartSteps: QuickstartStep[] = [
     async run(outDir) {
       const cfg = loadPsfConfig({ tree: quickstartPsfConfig, name: "<quickstart psf config>" });
       await runPsfStage(cfg, outDir);
+    },
+  },
+  {
+    name: "basis: PCA of the PSF field (6 components + mean) -> PSFs_with_basis.h5 and previews",
+    async run(outDir) {
+      await svd("basis", "--psfs", path.join(outDir, "psfs.h5"), "--method", "pca", "--components", "6", "--out", path.join(outDir, "PSFs_with_basis.h5"));
+    },
+  },
+  {
+    name: "render: a procedural scene blurred with the basis (scatter, zero padding) -> sharp.png, blurred.png",
+    async run(outDir) {
+      const scene = naturalScene(new Rng("quickstart-scene"), 256, 256, 3);
+      await writeImage(path.join(outDir, "sharp.png"), { data: scene.data, shape: [scene.height, scene.width, scene.channels] });
+      await svd("render", "--basis", path.join(outDir, "PSFs_with_basis.h5"), "--input", path.join(outDir, "sharp.png"), "--out", path.join(outDir, "blurred.png"));
+    },
+  },
+  {
+    name: "mtf: MTF50/MTF30 over the field from the PSF file -> mtf.csv",
+    async run(outDir) {
+      await svd("mtf", "--psfs", path.join(outDir, "psfs.h5"), "--pixel-pitch-um", "3.9", "--out", path.join(outDir, "mtf.csv"));
+    },
+  },
+  {
+    name: "dataset: 40 paired samples in the Hugging Face parquet layout -> dataset/",
+    async run(outDir) {
+      await svd("dataset", "generate", "--config", datasetConfig, "--basis", path.join(outDir, "PSFs_with_basis.h5"), "--out", path.join(outDir, "dataset"));
     },
   },
   {
