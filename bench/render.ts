@@ -93,6 +93,7 @@ for (let round = 0; round < rounds; round++) {
     t = performance.now();
     ours = renderer.render({ data: image, shape: [C, H, W] }, { data: coef, shape: [C, m, H, W] });
     oursMs.push(performance.now() - t);
+    if (process.env.BENCH_VERBOSE) console.log(`  ours run: ${oursMs[oursMs.length - 1]!.toFixed(0)} ms`);
   }
   const res = spawnSync("/usr/bin/python3", ["-c", py, dir, String(runs), String(cores)], { encoding: "utf8" });
   if (res.status !== 0) {
