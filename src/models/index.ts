@@ -8,3 +8,4 @@ export { createNAFNet, type NAFNetOptions } from "./archs/nafnet";
 export * from "./model-types";
 export * as nonblind from "./nonblind";
 export { createRestormer, type RestormerOptions } from "./archs/restormer";
+export { createUnet, timestepEmbedding, type UnetOptions } from "./archs/unet";

@@ -77,3 +77,46 @@ export function pixelUnshuffle(tf: Tf, x: T4, r: number): T4 {
   const t = tf.transpose(tf.reshape(x, [B, H / r, r, W / r, r, C]), [0, 1, 3, 5, 2, 4]);
   return tf.reshape(t, [B, H / r, W / r, C * r * r]) as T4;
 }
+
+/** torch.nn.Linear(cin, cout) over the last axis: weight stored [cin, cout] (torch [cout, cin]). */
+export function linear(tf: Tf, p: ParamStore, name: string, cin: number, cout: number, o: { bias?: boolean; init?: Init } = {}): (x: tfTypes.Tensor2D) => tfTypes.Tensor2D {
+  const w = p.add(`${name}.weight`, [cin, cout], o.init ?? hfConvInit, "linear");
+  const b = o.bias === false ? null : p.add(`${name}.bias`, [cout], { kind: "constant", value: 0 }, "vector");
+  return (x) => {
+    const y = tf.matMul(x, w as tfTypes.Tensor2D) as tfTypes.Tensor2D;
+    return b ? (tf.add(y, b) as tfTypes.Tensor2D) : y;
+  };
+}
+
+/**
+ * torch.nn.GroupNorm(groups, c, eps) in NHWC: mean and biased variance over (H, W, channels of the
+ * group) per sample and group, then a per-channel affine (weight 1, bias 0 init).
+ */
+export function groupNorm(tf: Tf, p: ParamStore, name: string, groups: number, c: number, eps: number): (x: T4) => T4 {
+  if (c % groups !== 0) throw new RangeError(`${name}: ${c} channels are not divisible by ${groups} groups`);
+  const w = p.add(`${name}.weight`, [c], { kind: "constant", value: 1 }, "vector");
+  const b = p.add(`${name}.bias`, [c], { kind: "constant", value: 0 }, "vector");
+  return (x) => {
+    const [B, H, W] = x.shape;
+    const g = tf.reshape(x, [B, H, W, groups, c / groups]);
+    const { mean, variance } = tf.moments(g, [1, 2, 4], true);
+    const xn = tf.reshape(tf.mul(tf.sub(g, mean), tf.rsqrt(tf.add(variance, eps))), [B, H, W, c]);
+    return tf.add(tf.mul(xn, w), b) as T4;
+  };
+}
+
+/** SiLU (swish): x·sigmoid(x). */
+export function silu<T extends tfTypes.Tensor>(tf: Tf, x: T): T {
+  return tf.mul(x, tf.sigmoid(x)) as T;
+}
+
+/**
+ * Nearest-neighbour ×2 upsampling (torch F.interpolate(scale_factor=2, mode="nearest")): each axis
+ * doubled by concatenating a rank-4 view with itself (tfjs has no rank-6 tile gradient).
+ */
+export function upsampleNearest2x(tf: Tf, x: T4): T4 {
+  const [B, H, W, C] = x.shape;
+  const cols = tf.reshape(x, [B * H, W, 1, C]);
+  const wide = tf.reshape(tf.concat([cols, cols], 2), [B, H, 1, 2 * W * C]);
+  return tf.reshape(tf.concat([wide, wide], 2), [B, 2 * H, 2 * W, C]) as T4;
+}

@@ -8,10 +8,11 @@ import { ConfigError } from "../util/errors";
 import { Rng } from "../util/rng";
 import { createNAFNet, nafnetDefaults, type NAFNetOptions } from "./archs/nafnet";
 import { createRestormer, restormerDefaults, type RestormerOptions } from "./archs/restormer";
+import { createUnet, unetDefaults, type UnetOptions } from "./archs/unet";
 import type { Network } from "./network";
 import { ParamStore } from "./params";
 
-type Kind = "int" | "int[]" | "number" | "bool" | "string" | "any";
+type Kind = "int" | "int[]" | "number" | "bool" | "string" | "string[]" | "any";
 
 interface ArchEntry {
   defaults: Record<string, unknown>;
@@ -66,6 +67,27 @@ registerArch("Restormer", {
   create: (tf, p, o) => createRestormer(tf, p, o as unknown as RestormerOptions),
 });
 
+// diffusers UNet2DModel (spec §9.3). The original passes in/out channels, attention_head_dim, the block
+// types and block_out_channels; layers_per_block, norm_num_groups, norm_eps and add_attention are the
+// diffusers constructor keys at their defaults unless set here. sample_size only informs diffusers.
+registerArch("Unet", {
+  defaults: unetDefaults as unknown as Record<string, unknown>,
+  kinds: {
+    in_channels: "int",
+    out_channels: "int",
+    attention_head_dim: "int",
+    down_block_types: "string[]",
+    up_block_types: "string[]",
+    block_out_channels: "int[]",
+    layers_per_block: "int",
+    norm_num_groups: "int",
+    norm_eps: "number",
+    add_attention: "bool",
+  },
+  ignored: ["sample_size"],
+  create: (tf, p, o) => createUnet(tf, p, o as unknown as UnetOptions),
+});
+
 function checkKind(v: unknown, kind: Kind): string | null {
   switch (kind) {
     case "int":
@@ -78,6 +100,8 @@ function checkKind(v: unknown, kind: Kind): string | null {
       return typeof v === "boolean" ? null : "a boolean";
     case "string":
       return typeof v === "string" ? null : "a string";
+    case "string[]":
+      return Array.isArray(v) && v.every((x) => typeof x === "string") ? null : "a list of strings";
     case "any":
       return null;
   }
