@@ -105,6 +105,18 @@ describe("psf/families: gaussian", () => {
     assert.ok(Math.abs(md[2]! - 0.2 * (Math.hypot(313, -208) / R1024) * 1.5) < 1e-9);
   });
 
+  it("odd kernels: the on-axis PSF is centred on pixel floor(k/2) (svd-v2: k/2, half a pixel off)", () => {
+    const k = 11;
+    const p = { gaussianType: "elliptical" as const, sigma1: 0.2, sigma2: 0.2, sigmaMin: 0.2, chromatic: [0] };
+    const point = { ix: 0, iy: 0, xImg: 512, yImg: 512, xc: 0, yc: 0, fieldRadiusPx: 724, channel: 0, wavelengthNm: 550 };
+    for (const [centre, expected] of [[undefined, 5], [5.5, 5.5]] as const) {
+      const ker = new GaussianSource(k, { ...p, centre }).psfAt(point).kernel;
+      let s = 0, mr = 0, mc = 0;
+      for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) { const v = ker[i * k + j]!; s += v; mr += i * v; mc += j * v; }
+      assert.ok(Math.abs(mr / s - expected) < 1e-3 && Math.abs(mc / s - expected) < 1e-3, `centroid (${mr / s}, ${mc / s}) vs ${expected}`);
+    }
+  });
+
   it("the row recurrence equals direct exp() evaluation", () => {
     const k = 33;
     const out = new Float32Array(k * k);
@@ -113,10 +125,12 @@ describe("psf/families: gaussian", () => {
       const a = rng.uniform(0.5, 200), d = rng.uniform(0.5, 200);
       const b = rng.uniform(-0.9, 0.9) * Math.sqrt(a * d);
       const ox = rng.uniform(-10, 10), oy = rng.uniform(-10, 10);
-      fillQuadraticExp(out, k, a, b, d, ox, oy);
+      // Both axis conventions: the original's k/2 and the clean floor(k/2).
       const h = k / 2;
+      const centre = t % 2 ? h : Math.floor(h);
+      fillQuadraticExp(out, k, a, b, d, ox, oy, centre);
       for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
-        const u = (j - h + ox) / h, v = (i - h + oy) / h;
+        const u = (j - centre + ox) / h, v = (i - centre + oy) / h;
         const e = Math.fround(Math.exp(-(a * u * u + 2 * b * u * v + d * v * v)));
         assert.ok(Math.abs(out[i * k + j]! - e) <= 1e-6 * e + 1e-37, `(${i},${j}): ${out[i * k + j]} vs ${e}`);
       }

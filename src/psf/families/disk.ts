@@ -11,7 +11,7 @@
 import { array, number, object, optional, withDefault } from "../../config/schema";
 import type { FieldPoint, PsfSample, PsfSource } from "../source";
 import { commonFields, perChannel, type PsfFamily } from "./family";
-import { chromaticShift } from "./kernel-grid";
+import { chromaticShift, kernelCentre } from "./kernel-grid";
 
 const schema = object({
   ...commonFields,
@@ -26,6 +26,8 @@ export class DiskSource implements PsfSource {
     readonly kernelSize: number,
     readonly radius: number,
     readonly chromatic: readonly number[],
+    /** Kernel index of the axis (see kernelCentre). */
+    readonly centre = Math.floor(kernelSize / 2),
   ) {}
 
   psfAt(p: FieldPoint): PsfSample {
@@ -35,9 +37,9 @@ export class DiskSource implements PsfSource {
     const kernel = new Float32Array(k * k);
     const r2 = this.radius * this.radius;
     for (let i = 0; i < k; i++) {
-      const v = (i - half + offY) / half;
+      const v = (i - this.centre + offY) / half;
       for (let j = 0; j < k; j++) {
-        const u = (j - half + offX) / half;
+        const u = (j - this.centre + offX) / half;
         // Compare squared distances: the same set as sqrt(u^2+v^2) <= sigma without rounding surprises from sqrt.
         if (u * u + v * v <= r2) kernel[i * k + j] = 1;
       }
@@ -51,6 +53,6 @@ export const diskFamily: PsfFamily<ReturnType<typeof schema.parse>> = {
   description: "uniform disk of radius sigma (normalised units), chromatic offset and transmission",
   schema,
   create(p, ctx) {
-    return new DiskSource(ctx.kernelSize, p.sigma, perChannel(ctx, "chromatic", p.chromatic, 0));
+    return new DiskSource(ctx.kernelSize, p.sigma, perChannel(ctx, "chromatic", p.chromatic, 0), kernelCentre(ctx.kernelSize, ctx.compat));
   },
 };

@@ -14,9 +14,11 @@
 import { array, number, object, oneOf, optional, withDefault } from "../../config/schema";
 import type { FieldPoint, PsfSample, PsfSource } from "../source";
 import { commonFields, perChannel, type FamilyContext, type PsfFamily } from "./family";
-import { chromaticShift } from "./kernel-grid";
+import { chromaticShift, kernelCentre } from "./kernel-grid";
 
 export interface GaussianParams {
+  /** Kernel index of the axis (see kernelCentre); default floor(k/2). */
+  centre?: number;
   gaussianType: "elliptical" | "circular";
   sigma1: number;
   sigma2: number;
@@ -67,26 +69,26 @@ export class GaussianSource implements PsfSource {
     const a = (cos * cos * i2) / 2 + (sin * sin * i1) / 2;
     const b = (-sin2 * i2) / 4 + (sin2 * i1) / 4;
     const d = (sin * sin * i2) / 2 + (cos * cos * i1) / 2;
-    fillQuadraticExp(out, k, a, b, d, offX, offY);
+    fillQuadraticExp(out, k, a, b, d, offX, offY, P.centre ?? kernelCentre(k));
     return [theta, sigma1, sigma2, xc, yc, offX, offY];
   }
 }
 
 /**
- * out[i*k + j] = exp(-(a u^2 + 2b u v + d v^2)), u = (j - k/2 + offX)/(k/2), v = (i - k/2 + offY)/(k/2).
+ * out[i*k + j] = exp(-(a u^2 + 2b u v + d v^2)), u = (j - centre + offX)/(k/2), v = (i - centre + offY)/(k/2).
  *
  * Along a row the exponent is a quadratic in j, so consecutive values differ by a factor that is
  * itself geometric: f(j+1) = f(j) r_j, r_{j+1} = r_j q with q = exp(-2a du^2). Each row needs three
  * exp() calls instead of k. The recurrence starts at the row's maximum and walks outward, where
  * values only decrease, so underflow to zero is final and correct (no inf * 0).
  */
-export function fillQuadraticExp(out: Float32Array, k: number, a: number, b: number, d: number, offX: number, offY: number): void {
-  const half = k / 2;
+export function fillQuadraticExp(out: Float32Array, k: number, a: number, b: number, d: number, offX: number, offY: number, centre = Math.floor(k / 2)): void {
+  const half = k / 2; // the unit of u and v: k/2 pixels
   const du = 1 / half;
   const q = Math.exp(-2 * a * du * du);
-  const u0 = (-half + offX) / half; // u at j = 0
+  const u0 = (-centre + offX) / half; // u at j = 0
   for (let i = 0; i < k; i++) {
-    const v = (i - half + offY) / half;
+    const v = (i - centre + offY) / half;
     // Row maximum at u* = -b v / a; start from the nearest column inside the kernel.
     let js = Math.round((-b * v) / a / du - u0 / du);
     if (js < 0) js = 0;
@@ -125,6 +127,7 @@ export const gaussianFamily: PsfFamily<ReturnType<typeof schema.parse>> = {
       sigma2: p.sigma2,
       sigmaMin: p.sigma_min,
       chromatic: perChannel(ctx, "chromatic", p.chromatic, 0),
+      centre: kernelCentre(ctx.kernelSize, ctx.compat),
     });
   },
 };

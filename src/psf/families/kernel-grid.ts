@@ -8,6 +8,15 @@
  * so the shape is centred at column k/2 - off_x, row k/2 - off_y: toward the image centre by
  * (r / R) (k / 2) c pixels.
  */
+/**
+ * Kernel index of the optical axis. The original uses k/2 for every k, which for odd k is half a
+ * pixel off the middle pixel (5.5 for k = 11), so its odd kernels are asymmetric and renderers that
+ * centre at floor(k/2) see them shifted. Clean: floor(k/2) (the same for even k); `svd-v2`: k/2.
+ */
+export function kernelCentre(kernelSize: number, compat: "none" | "svd-v2" = "none"): number {
+  return compat === "svd-v2" ? kernelSize / 2 : Math.floor(kernelSize / 2);
+}
+
 export interface ChromaticShift {
   /** Position after the shift (what the size laws see). */
   xc: number;
