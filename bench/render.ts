@@ -105,7 +105,7 @@ for (let round = 0; round < rounds; round++) {
   for (const [th, ms] of Object.entries(out.ms)) torchMs.set(Number(th), [...(torchMs.get(Number(th)) ?? []), ...ms]);
 }
 
-const [ty, tx] = chooseTileShape(H, W, k);
+const [ty, tx] = chooseTileShape(H, W, k, C * Math.ceil(m / 2));
 console.log(`render ${H}x${W}x${C}, ${m} basis PSFs of ${k}x${k}, scatter, zero padding (tiles ${ty}x${tx}); ${rounds} rounds x ${runs} runs each, medians; ${cores} cores, load ${os.loadavg()[0]!.toFixed(1)}:`);
 const oursMed = median(oursMs);
 console.log(`  ours (FFT engine, 1 thread): ${oursMed.toFixed(0)} ms (min ${Math.min(...oursMs).toFixed(0)}; first call incl. basis spectra ${firstMs.toFixed(0)} ms)`);
