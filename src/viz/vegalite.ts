@@ -111,7 +111,7 @@ export function explainedVariance(ratios: Num, opts: { title?: string } = {}): M
     layer: [
       { mark: "bar", encoding: { y: { field: "ratio", type: "quantitative", title: "explained variance ratio" } } },
       {
-        mark: { type: "line", point: true, color: "#e45756" },
+        mark: { type: "line", color: "#e45756", point: { color: "#e45756", filled: true } },
         encoding: { y: { field: "cumulative", type: "quantitative", title: "cumulative", scale: { domain: [0, 1] } } },
       },
     ],
