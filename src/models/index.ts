@@ -9,3 +9,4 @@ export * from "./model-types";
 export * as nonblind from "./nonblind";
 export { createRestormer, type RestormerOptions } from "./archs/restormer";
 export { createUnet, timestepEmbedding, type UnetOptions } from "./archs/unet";
+export { createWienerDeconv, parsePsfs, type WienerDeconvOptions } from "./archs/wiener-deconv";

@@ -9,6 +9,7 @@ import { Rng } from "../util/rng";
 import { createNAFNet, nafnetDefaults, type NAFNetOptions } from "./archs/nafnet";
 import { createRestormer, restormerDefaults, type RestormerOptions } from "./archs/restormer";
 import { createUnet, unetDefaults, type UnetOptions } from "./archs/unet";
+import { createWienerDeconv, wienerDeconvDefaults, type WienerDeconvOptions } from "./archs/wiener-deconv";
 import type { Network } from "./network";
 import { ParamStore } from "./params";
 
@@ -87,6 +88,19 @@ registerArch("Unet", {
   ignored: ["sample_size"],
   create: (tf, p, o) => createUnet(tf, p, o as unknown as UnetOptions),
 });
+
+// Learnable Wiener deconvolution (spec §9.6; WienerDeconv_arch.py, unused by the original's configs).
+const wienerDeconv: ArchEntry = {
+  defaults: wienerDeconvDefaults as unknown as Record<string, unknown>,
+  kinds: { psfs: "any", noise_weight: "number", do_pad: "bool", do_clip: "bool", is_trainable_psf: "bool" },
+  ignored: ["max_trainable"],
+  rejected: {
+    return_frequency: (v) => (v === false || v === undefined || v === null ? null : "returning the frequency-domain result is not ported"),
+  },
+  create: (tf, p, o) => createWienerDeconv(tf, p, o as unknown as WienerDeconvOptions),
+};
+registerArch("WienerDeconvolution", wienerDeconv);
+registerArch("WienerDeconv", wienerDeconv);
 
 function checkKind(v: unknown, kind: Kind): string | null {
   switch (kind) {
