@@ -44,7 +44,19 @@ function f64const(v: number): Code {
 class FnBuilder {
   readonly locals: number[] = [];
   readonly body: Code = [];
+  /** Loop invariants (constants, sign products) set before the loop: code and local per key. */
+  readonly hoisted: Code = [];
+  private readonly hoistedKeys = new Map<string, number>();
   constructor(readonly params: number[]) {}
+  /** A v128 local holding `e`, computed once before the loop (memoised by key). */
+  pre(key: string, e: Code): number {
+    const known = this.hoistedKeys.get(key);
+    if (known !== undefined) return known;
+    const l = this.local(V128);
+    this.hoisted.push(...set(l, e));
+    this.hoistedKeys.set(key, l);
+    return l;
+  }
   local(type: number): number {
     this.locals.push(type);
     return this.params.length + this.locals.length - 1;
@@ -117,6 +129,7 @@ function radixKernel(r: number, twiddled: boolean, butterfly: (f: FnBuilder, a: 
   const load = (p: number): Code => [...i32add(get(p), get(c)), ...simd(0x00), 0x03, 0x00];
   const store = (p: number, v: Code): Code => [...i32add(get(p), get(c)), ...v, ...simd(0x0b), 0x03, 0x00];
   f.emit(i32const(0), [0x21, ...uleb(c)]);
+  const loopStart = f.body.length;
   f.emit([0x02, 0x40, 0x03, 0x40]); // block, loop
   f.emit(get(c), get(pN), [0x4f, 0x0d, 0x01]); // br_if 1 when c >= nBytes
   const a: [number, number][] = [];
@@ -136,6 +149,7 @@ function radixKernel(r: number, twiddled: boolean, butterfly: (f: FnBuilder, a: 
   const outs = butterfly(f, a, sign);
   outs.forEach(([re, im], q) => f.emit(store(outR[q] as number, re), store(outI[q] as number, im)));
   f.emit(set(c, i32add(get(c), i32const(16))), [0x0c, 0x00, 0x0b, 0x0b]); // br 0, end loop, end block
+  f.body.splice(loopStart, 0, ...f.hoisted);
   return f;
 }
 
@@ -178,18 +192,22 @@ const C51 = Math.cos((2 * Math.PI) / 5);
 const C52 = Math.cos((4 * Math.PI) / 5);
 const S51 = Math.sin((2 * Math.PI) / 5);
 const S52 = Math.sin((4 * Math.PI) / 5);
-const k2 = (v: number): Code => splat(f64const(v));
+/** A splatted constant, hoisted out of the loop. */
+const k2 = (f: FnBuilder, v: number): Code => get(f.pre(`c${v}`, splat(f64const(v))));
+/** sign * constant, hoisted. */
+const sk = (f: FnBuilder, sign: number, v: number): Code => get(f.pre(`s${v}`, mul(get(sign), splat(f64const(v)))));
+const neg = (a: Code): Code => [...a, ...simd(0xed)];
 
 function radix3(f: FnBuilder, a: [number, number][], sign: number): [Code, Code][] {
   const [[a0r, a0i], [a1r, a1i], [a2r, a2i]] = a as [[number, number], [number, number], [number, number]];
-  const s = tmp(f, mul(get(sign), k2(S3)));
+  const s = sk(f, sign, S3);
   const t1r = tmp(f, add(get(a1r), get(a2r)));
   const t1i = tmp(f, add(get(a1i), get(a2i)));
-  const br = tmp(f, sub(get(a0r), mul(k2(0.5), get(t1r))));
-  const bi = tmp(f, sub(get(a0i), mul(k2(0.5), get(t1i))));
+  const br = tmp(f, sub(get(a0r), mul(k2(f, 0.5), get(t1r))));
+  const bi = tmp(f, sub(get(a0i), mul(k2(f, 0.5), get(t1i))));
   // (s * i) * (a1 - a2): re = -s (a1i - a2i), im = s (a1r - a2r)
-  const ur = tmp(f, sub(k2(0), mul(get(s), sub(get(a1i), get(a2i)))));
-  const ui = tmp(f, mul(get(s), sub(get(a1r), get(a2r))));
+  const ur = tmp(f, neg(mul(s, sub(get(a1i), get(a2i)))));
+  const ui = tmp(f, mul(s, sub(get(a1r), get(a2r))));
   return [
     [add(get(a0r), get(t1r)), add(get(a0i), get(t1i))],
     [add(get(br), get(ur)), add(get(bi), get(ui))],
@@ -199,8 +217,10 @@ function radix3(f: FnBuilder, a: [number, number][], sign: number): [Code, Code]
 
 function radix5(f: FnBuilder, a: [number, number][], sign: number): [Code, Code][] {
   const [[a0r, a0i], [a1r, a1i], [a2r, a2i], [a3r, a3i], [a4r, a4i]] = a as [[number, number], [number, number], [number, number], [number, number], [number, number]];
-  const s1 = tmp(f, mul(get(sign), k2(S51)));
-  const s2 = tmp(f, mul(get(sign), k2(S52)));
+  const s1 = sk(f, sign, S51);
+  const s2 = sk(f, sign, S52);
+  const c1 = k2(f, C51);
+  const c2 = k2(f, C52);
   const t1r = tmp(f, add(get(a1r), get(a4r)));
   const t1i = tmp(f, add(get(a1i), get(a4i)));
   const t3r = tmp(f, sub(get(a1r), get(a4r)));
@@ -209,14 +229,14 @@ function radix5(f: FnBuilder, a: [number, number][], sign: number): [Code, Code]
   const t2i = tmp(f, add(get(a2i), get(a3i)));
   const t4r = tmp(f, sub(get(a2r), get(a3r)));
   const t4i = tmp(f, sub(get(a2i), get(a3i)));
-  const b1r = tmp(f, add(add(get(a0r), mul(k2(C51), get(t1r))), mul(k2(C52), get(t2r))));
-  const b1i = tmp(f, add(add(get(a0i), mul(k2(C51), get(t1i))), mul(k2(C52), get(t2i))));
-  const b2r = tmp(f, add(add(get(a0r), mul(k2(C52), get(t1r))), mul(k2(C51), get(t2r))));
-  const b2i = tmp(f, add(add(get(a0i), mul(k2(C52), get(t1i))), mul(k2(C51), get(t2i))));
-  const u1r = tmp(f, sub(k2(0), add(mul(get(s1), get(t3i)), mul(get(s2), get(t4i)))));
-  const u1i = tmp(f, add(mul(get(s1), get(t3r)), mul(get(s2), get(t4r))));
-  const u2r = tmp(f, sub(k2(0), sub(mul(get(s2), get(t3i)), mul(get(s1), get(t4i)))));
-  const u2i = tmp(f, sub(mul(get(s2), get(t3r)), mul(get(s1), get(t4r))));
+  const b1r = tmp(f, add(add(get(a0r), mul(c1, get(t1r))), mul(c2, get(t2r))));
+  const b1i = tmp(f, add(add(get(a0i), mul(c1, get(t1i))), mul(c2, get(t2i))));
+  const b2r = tmp(f, add(add(get(a0r), mul(c2, get(t1r))), mul(c1, get(t2r))));
+  const b2i = tmp(f, add(add(get(a0i), mul(c2, get(t1i))), mul(c1, get(t2i))));
+  const u1r = tmp(f, neg(add(mul(s1, get(t3i)), mul(s2, get(t4i)))));
+  const u1i = tmp(f, add(mul(s1, get(t3r)), mul(s2, get(t4r))));
+  const u2r = tmp(f, neg(sub(mul(s2, get(t3i)), mul(s1, get(t4i)))));
+  const u2i = tmp(f, sub(mul(s2, get(t3r)), mul(s1, get(t4r))));
   return [
     [add(add(get(a0r), get(t1r)), get(t2r)), add(add(get(a0i), get(t1i)), get(t2i))],
     [add(get(b1r), get(u1r)), add(get(b1i), get(u1i))],
