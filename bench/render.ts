@@ -1,6 +1,6 @@
 /**
  * Render a 1024x1024 RGB image with 16 basis PSFs of 64x64 (scatter form, zero-padded canvas, same-size
- * output) with the FFT engine (1 thread), and the same computation in PyTorch (torch.fft, rfft2 on a
+ * output) with the FFT engine (1 thread, and FftRenderPool on all cores), and the same computation in PyTorch (torch.fft, rfft2 on a
  * 1088^2 canvas, basis spectra precomputed as in our engine) at its default thread count and with all
  * cores, in alternating rounds so both see the same machine load; prints medians, the ratios and the
  * relative difference of the two results.
@@ -14,6 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Rng } from "../src/util/rng";
 import { FftRenderer, chooseTileShape } from "../src/render/fft-engine";
+import { FftRenderPool } from "../src/render/parallel";
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -85,10 +86,21 @@ let t = performance.now();
 let ours = renderer.render({ data: image, shape: [C, H, W] }, { data: coef, shape: [C, m, H, W] });
 const firstMs = performance.now() - t;
 const oursMs: number[] = [];
+const poolMs: number[] = [];
+let poolSame = true;
 const torchMs = new Map<number, number[]>();
 let torchInfo: { version: string; default_threads: number } | null = null;
 let torchError = "";
+async function main(): Promise<void> {
+const pool = await FftRenderPool.start({ data: basis, shape: [C, m, k, k] }, {}, cores);
+await pool.render({ data: image, shape: [C, H, W] }, { data: coef, shape: [C, m, H, W] }); // spectra in each worker
 for (let round = 0; round < rounds; round++) {
+  for (let r = 0; r < runs; r++) {
+    t = performance.now();
+    const y = await pool.render({ data: image, shape: [C, H, W] }, { data: coef, shape: [C, m, H, W] });
+    poolMs.push(performance.now() - t);
+    if (r === 0) poolSame &&= Buffer.from(y.data.buffer).equals(Buffer.from(ours.data.buffer));
+  }
   for (let r = 0; r < runs; r++) {
     t = performance.now();
     ours = renderer.render({ data: image, shape: [C, H, W] }, { data: coef, shape: [C, m, H, W] });
@@ -105,17 +117,20 @@ for (let round = 0; round < rounds; round++) {
   for (const [th, ms] of Object.entries(out.ms)) torchMs.set(Number(th), [...(torchMs.get(Number(th)) ?? []), ...ms]);
 }
 
+await pool.close();
 const [ty, tx] = chooseTileShape(H, W, k, C * Math.ceil(m / 2));
 console.log(`render ${H}x${W}x${C}, ${m} basis PSFs of ${k}x${k}, scatter, zero padding (tiles ${ty}x${tx}); ${rounds} rounds x ${runs} runs each, medians; ${cores} cores, load ${os.loadavg()[0]!.toFixed(1)}:`);
 const oursMed = median(oursMs);
 console.log(`  ours (FFT engine, 1 thread): ${oursMed.toFixed(0)} ms (min ${Math.min(...oursMs).toFixed(0)}; first call incl. basis spectra ${firstMs.toFixed(0)} ms)`);
+const poolMed = median(poolMs);
+console.log(`  ours (FftRenderPool, ${cores} worker threads): ${poolMed.toFixed(0)} ms (min ${Math.min(...poolMs).toFixed(0)}; bit-identical to 1 thread: ${poolSame})`);
 if (!torchInfo) {
   console.log(`  PyTorch: not run (${torchError}); install python3-torch`);
 } else {
   for (const [th, ms] of [...torchMs.entries()].sort((a, b) => a[0] - b[0])) {
     const med = median(ms);
     const tag = th === torchInfo.default_threads ? "its default" : "set_num_threads";
-    console.log(`  PyTorch ${torchInfo.version} (torch.fft, ${th} thread${th > 1 ? "s" : ""}, ${tag}): ${med.toFixed(0)} ms (min ${Math.min(...ms).toFixed(0)})  ratio ours(1 thread) / PyTorch: ${(oursMed / med).toFixed(2)}`);
+    console.log(`  PyTorch ${torchInfo.version} (torch.fft, ${th} thread${th > 1 ? "s" : ""}, ${tag}): ${med.toFixed(0)} ms (min ${Math.min(...ms).toFixed(0)})  ratio ours(1 thread) / PyTorch: ${(oursMed / med).toFixed(2)}, ours(${cores} threads) / PyTorch: ${(poolMed / med).toFixed(2)}`);
   }
   const ty2 = new Float32Array(fs.readFileSync(path.join(dir, "y.f32")).buffer.slice(0));
   let d = 0;
@@ -127,3 +142,5 @@ if (!torchInfo) {
   console.log(`  relative difference of the outputs: ${Math.sqrt(d / s).toExponential(2)}`);
 }
 fs.rmSync(dir, { recursive: true, force: true });
+}
+void main();

@@ -206,8 +206,8 @@ export class FftRenderer {
     return ctx;
   }
 
-  /** image (C, H, W), coef (C, m, H, W) -> (C, H, W) or (C, H + k - 1, W + k - 1) for output "full". */
-  render(image: NdArray, coef: NdArray): NdArray {
+  /** Checks the inputs and picks the tile shape (forced square `tileSize` or the cost model's). */
+  layout(image: NdArray, coef: NdArray): RenderLayout {
     const d = checkInputs(image, this.basisPsfs, coef, this.opts);
     let ty: number;
     let tx: number;
@@ -217,27 +217,65 @@ export class FftRenderer {
         throw new RangeError(`tileSize must be a product of 2, 3 and 5 no smaller than the kernel (${d.kernelSize}), got ${T}`);
       ty = tx = T;
     } else [ty, tx] = chooseTileShape(d.height, d.width, d.kernelSize, d.channels * Math.ceil(d.count / 2));
+    const bands: number[] = [];
+    for (let by = 0; by < d.height; by += ty - d.kernelSize + 1) bands.push(by);
+    return { d, ty, tx, bands };
+  }
+
+  /**
+   * One band: the contributions of the tile row starting at image row `by` in channel c, summed over
+   * its tiles in order into `band` (an output plane, zero on entry). Returns the output rows it
+   * touched, [lo, hi) (all rows for circular boundaries).
+   */
+  renderBand(image: NdArray, coef: NdArray, lay: RenderLayout, c: number, by: number, band: Float64Array): [number, number] {
+    const { d, ty, tx } = lay;
     const ctx = this.contextFor(ty, tx);
-    const spectra = ctx.spectra;
-    const out = new Float32Array(d.channels * d.outHeight * d.outWidth);
-    const acc = new Float64Array(d.outHeight * d.outWidth);
-    const work = new TileWork(ctx, d, this.opts);
     const pairs = Math.ceil(d.count / 2);
+    const work = new TileWork(ctx, d, this.opts);
+    const chSpectra = ctx.spectra.slice(c * pairs, (c + 1) * pairs);
+    const x = image.data.subarray(c * d.height * d.width, (c + 1) * d.height * d.width);
+    const a = coef.data.subarray(c * d.count * d.height * d.width, (c + 1) * d.count * d.height * d.width);
+    for (let bx = 0; bx < d.width; bx += work.bx) {
+      if (this.opts.form === "scatter") work.scatterTile(x, a, chSpectra, by, bx, band);
+      else work.gatherTile(x, a, chSpectra, by, bx, band);
+    }
+    if (this.opts.boundary === "circular") return [0, d.outHeight];
+    const top = this.opts.output === "full" ? by : by - d.centre;
+    return [Math.max(0, top), Math.min(d.outHeight, top + ty)];
+  }
+
+  /** image (C, H, W), coef (C, m, H, W) -> (C, H, W) or (C, H + k - 1, W + k - 1) for output "full". */
+  render(image: NdArray, coef: NdArray): NdArray {
+    const lay = this.layout(image, coef);
+    const { d } = lay;
+    const plane = d.outHeight * d.outWidth;
+    const out = new Float32Array(d.channels * plane);
+    const acc = new Float64Array(plane);
+    const band = new Float64Array(plane);
     for (let c = 0; c < d.channels; c++) {
       acc.fill(0);
-      const chSpectra = spectra.slice(c * pairs, (c + 1) * pairs);
-      const x = image.data.subarray(c * d.height * d.width, (c + 1) * d.height * d.width);
-      const a = coef.data.subarray(c * d.count * d.height * d.width, (c + 1) * d.count * d.height * d.width);
-      for (let by = 0; by < d.height; by += work.by)
-        for (let bx = 0; bx < d.width; bx += work.bx) {
-          if (this.opts.form === "scatter") work.scatterTile(x, a, chSpectra, by, bx, acc);
-          else work.gatherTile(x, a, chSpectra, by, bx, acc);
-        }
-      const o = out.subarray(c * d.outHeight * d.outWidth, (c + 1) * d.outHeight * d.outWidth);
-      o.set(acc);
+      for (const by of lay.bands) {
+        const [lo, hi] = this.renderBand(image, coef, lay, c, by, band);
+        addBand(acc, band, lo * d.outWidth, hi * d.outWidth);
+        band.fill(0, lo * d.outWidth, hi * d.outWidth);
+      }
+      out.set(acc, c * plane);
     }
     return { data: out, shape: [d.channels, d.outHeight, d.outWidth] };
   }
+}
+
+/** Bands are summed in tile-row order, one after another (the same order in every execution path). */
+export function addBand(acc: Float64Array, band: Float64Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) acc[i] += band[i];
+}
+
+/** Dimensions, tile shape and band starts (image rows) of one render call. */
+export interface RenderLayout {
+  d: RenderDims;
+  ty: number;
+  tx: number;
+  bands: number[];
 }
 
 /** Buffers and the per-tile steps for one tile shape. */

@@ -7,3 +7,4 @@ export * from "./fft-engine";
 export * from "./tf-engine";
 export * from "./dense";
 export * from "./noise";
+export * from "./parallel";
