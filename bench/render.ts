@@ -29,14 +29,16 @@ const rounds = Number(arg("rounds", "2"));
 const C = 3;
 
 const rng = new Rng("bench-render");
-const image = new Float32Array(C * H * W);
+// Inputs live in SharedArrayBuffers so that FftRenderPool uses them without a copy (fixed coefficient
+// maps are shared once per basis in a real pipeline; non-shared inputs are copied per call).
+const image = new Float32Array(new SharedArrayBuffer(4 * C * H * W));
 for (let c = 0; c < C; c++)
   for (let y = 0; y < H; y++)
     for (let x = 0; x < W; x++) image[(c * H + y) * W + x] = 0.5 + 0.5 * Math.sin((x * (c + 1)) / 37 + y / 53) * Math.cos(y / 29);
 const basis = new Float32Array(C * m * k * k);
 for (let i = 0; i < basis.length; i++) basis[i] = rng.normal() / (k * k);
 // Smooth coefficient maps (as upsampled PCA maps are).
-const coef = new Float32Array(C * m * H * W);
+const coef = new Float32Array(new SharedArrayBuffer(4 * C * m * H * W));
 for (let c = 0; c < C; c++)
   for (let j = 0; j < m; j++) {
     const fy = rng.uniform(0.5, 3);

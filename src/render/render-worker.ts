@@ -14,6 +14,8 @@ export type WorkerReply = { type: "ready" } | { type: "band"; id: number; band: 
 let renderer: FftRenderer | null = null;
 let layoutKey = "";
 let layout: RenderLayout | null = null;
+/** Output plane reused across bands (zero outside the rows of the band being rendered). */
+let band = new Float64Array(0);
 
 parentPort?.on("message", (m: WorkerRequest) => {
   try {
@@ -30,10 +32,12 @@ parentPort?.on("message", (m: WorkerRequest) => {
       layout = renderer.layout(image, coef);
       layoutKey = key;
     }
-    const band = new Float64Array(layout.d.outHeight * layout.d.outWidth);
+    const size = layout.d.outHeight * layout.d.outWidth;
+    if (band.length !== size) band = new Float64Array(size);
     const [lo, hi] = renderer.renderBand(image, coef, layout, m.c, m.by, band);
     // Only the touched rows travel back.
     const rows = band.slice(lo * layout.d.outWidth, hi * layout.d.outWidth);
+    band.fill(0, lo * layout.d.outWidth, hi * layout.d.outWidth);
     parentPort?.postMessage({ type: "band", id: m.id, band: rows, lo, hi } satisfies WorkerReply, [rows.buffer]);
   } catch (e) {
     parentPort?.postMessage({ type: "error", message: (e as Error).message } satisfies WorkerReply);
