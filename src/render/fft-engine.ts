@@ -313,7 +313,8 @@ class TileWork {
   private mapIndex(b: number, j: number, n: number): number {
     const p = b + j - this.d.centre;
     if (this.o.boundary === "circular") return ((p % n) + n) % n;
-    if (this.o.output === "full") return p + this.d.centre;
+    // Full output: canvas positions 0 .. n + k - 2; tile positions past it hold only round-off.
+    if (this.o.output === "full") return p + this.d.centre < n + this.d.kernelSize - 1 ? p + this.d.centre : -1;
     return p >= 0 && p < n ? p : -1;
   }
 
