@@ -107,12 +107,13 @@ class Tile2d {
   ) {}
 
   /**
-   * Forward 2D FFT of the block in `p` ([y][x], row stride Tx, values at y < bh, x < bw; the caller
-   * zeroes rows >= bh). Returns the planes (p or q) holding the spectrum as [kx][ky] (row stride Ty).
+   * Forward 2D FFT of the block in `p` ([y][x], row stride Tx, values at x < bw; the caller zeroes
+   * the rows past the block). Columns >= bw are neither read nor trusted: the y-pass skips them and
+   * the transposed rows they would fill are zeroed. Returns the planes (p or q) holding the spectrum
+   * as [kx][ky] (row stride Ty).
    */
-  forward(bh: number, bw: number): Planes {
+  forward(bw: number): Planes {
     const { ty, tx, fy, fx } = this.plan;
-    void bh;
     const a = fy.run(this.p, this.q, bw, tx);
     const b = a === this.p ? this.q : this.p;
     transposePlanes(a, b, ty, bw, tx, ty);
@@ -195,7 +196,7 @@ export class FftRenderer {
             buf.re[y * tx + x] = b1[y * k + x];
             if (b2) buf.im[y * tx + x] = sign * b2[y * k + x];
           }
-        const spec = tile.forward(k, k);
+        const spec = tile.forward(k);
         const out = ctx.spectra[c * pairs + (p >> 1)] as Planes;
         for (let i = 0; i < ty * tx; i++) {
           out.re[i] = spec.re[i] * scale;
@@ -341,7 +342,7 @@ class TileWork {
       }
       zr.fill(0, bh * tx);
       zi.fill(0, bh * tx);
-      const z = tile.forward(bh, bw);
+      const z = tile.forward(bw);
       multiplyAccumulate(z, spectra[p >> 1], s, n);
     }
     const y = tile.inverse(s);
@@ -364,7 +365,7 @@ class TileWork {
     }
     zr.fill(0, bh * tx);
     zi.fill(0, bh * tx);
-    const X = tile.forward(bh, bw);
+    const X = tile.forward(bw);
     x0.re.set(X.re);
     x0.im.set(X.im);
     for (let p = 0; p < m; p += 2) {
