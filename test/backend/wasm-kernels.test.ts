@@ -96,6 +96,7 @@ describe("wasm training kernels vs cpu backend", function () {
     { name: "3x3 valid multiplier 2", x: [2, 7, 8, 3], k: [3, 3, 3, 2], s: 1, pad: "valid" },
     { name: "3x3 stride 2 same", x: [2, 9, 8, 4], k: [3, 3, 4, 1], s: 2, pad: "same" },
     { name: "5x5 explicit pad", x: [1, 8, 9, 3], k: [5, 5, 3, 1], s: 1, pad: [[0, 0], [2, 1], [0, 2], [0, 0]] },
+    { name: "3x3 valid, 13 columns (4-column passes plus remainder)", x: [2, 6, 13, 5], k: [3, 3, 5, 1], s: 1, pad: "valid" },
   ];
   for (const c of dwCases) {
     it(`depthwise gradients (DepthwiseConv2dNativeBackpropInput/Filter): ${c.name}`, () => {
