@@ -3,6 +3,7 @@
  * that draws its randomness and returns the parameters it drew, so generation can record them.
  */
 import type { Rng } from "../util/rng";
+import { PixelStream } from "./pixelNoise";
 import { makeImage, type ImageHWC } from "./types";
 
 const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
@@ -24,10 +25,15 @@ export function addGaussianNoise(img: ImageHWC, sigma: number, rng: Rng, mu = 0,
  */
 export function addPoissonGaussianNoise(img: ImageHWC, peak: number, readSigma: number, rng: Rng, clip = true): ImageHWC {
   const out = new Float32Array(img.data.length);
+  const src = img.data;
+  // ~10⁶ draws per image: a PixelStream seeded from rng (see pixelNoise.ts for why)
+  const s = new PixelStream(rng);
+  const invPeak = 1 / peak;
   for (let i = 0; i < out.length; i++) {
-    let v = rng.poisson(Math.max(img.data[i] as number, 1e-6) * peak) / peak;
-    if (readSigma > 0) v += rng.normal(0, readSigma);
-    out[i] = clip ? clamp01(v) : v;
+    const x = src[i] as number;
+    let v = s.poisson((x > 1e-6 ? x : 1e-6) * peak) * invPeak;
+    if (readSigma > 0) v += readSigma * s.normal();
+    out[i] = clip ? (v < 0 ? 0 : v > 1 ? 1 : v) : v;
   }
   return makeImage(img.height, img.width, img.channels, out);
 }
