@@ -58,12 +58,24 @@ export async function readImageFile(file: string): Promise<DecodedImage> {
 
 /** `saturate(round(v · (2^bits − 1)))` for every value: what a PNG of that depth stores. */
 export function quantize(img: ImageHWC, bits: BitDepth): Uint8Array | Uint16Array {
-  const max = bits === 16 ? 65535 : 255;
-  const n = img.data.length;
-  const out = bits === 16 ? new Uint16Array(n) : new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = Math.round((img.data[i] as number) * max);
-    out[i] = v < 0 ? 0 : v > max ? max : v;
+  return bits === 16 ? quantize16(img.data) : quantize8(img.data);
+}
+
+// one loop per output type: a store into `Uint8Array | Uint16Array` in one loop is several times slower
+function quantize8(src: Float32Array): Uint8Array {
+  const out = new Uint8Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const v = Math.round((src[i] as number) * 255);
+    out[i] = v < 0 ? 0 : v > 255 ? 255 : v;
+  }
+  return out;
+}
+
+function quantize16(src: Float32Array): Uint16Array {
+  const out = new Uint16Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const v = Math.round((src[i] as number) * 65535);
+    out[i] = v < 0 ? 0 : v > 65535 ? 65535 : v;
   }
   return out;
 }

@@ -19,21 +19,32 @@ export function fractalNoise(rng: Rng, height: number, width: number, baseCells 
     for (let i = 0; i < lattice.length; i++) lattice[i] = rng.random();
     const sx = cells / width;
     const sy = cells / height;
+    // the column lattice index and smoothstep weight are the same on every row: compute them once
+    const colIndex = new Int32Array(width);
+    const colWeight = new Float64Array(width);
+    for (let x = 0; x < width; x++) {
+      const fx = x * sx;
+      const ix = Math.floor(fx);
+      const tx = fx - ix;
+      colIndex[x] = ix;
+      colWeight[x] = tx * tx * (3 - 2 * tx);
+    }
     for (let y = 0; y < height; y++) {
       const fy = y * sy;
       const iy = Math.floor(fy);
       let ty = fy - iy;
       ty = ty * ty * (3 - 2 * ty);
+      const row0 = iy * gw;
+      const row1 = row0 + gw;
+      const o = y * width;
       for (let x = 0; x < width; x++) {
-        const fx = x * sx;
-        const ix = Math.floor(fx);
-        let tx = fx - ix;
-        tx = tx * tx * (3 - 2 * tx);
-        const a = lattice[iy * gw + ix] as number;
-        const b = lattice[iy * gw + ix + 1] as number;
-        const c = lattice[(iy + 1) * gw + ix] as number;
-        const d = lattice[(iy + 1) * gw + ix + 1] as number;
-        out[y * width + x] = (out[y * width + x] as number) + amp * (a + (b - a) * tx + (c - a) * ty + (a - b - c + d) * tx * ty);
+        const ix = colIndex[x] as number;
+        const tx = colWeight[x] as number;
+        const a = lattice[row0 + ix] as number;
+        const b = lattice[row0 + ix + 1] as number;
+        const c = lattice[row1 + ix] as number;
+        const d = lattice[row1 + ix + 1] as number;
+        out[o + x] = (out[o + x] as number) + amp * (a + (b - a) * tx + (c - a) * ty + (a - b - c + d) * tx * ty);
       }
     }
     total += amp;
