@@ -96,5 +96,12 @@ describe("data: transforms, noise and scenes", () => {
     // dead leaves: radii follow r⁻³, so many small disks stay visible: many distinct grey levels
     const dl = scenes.deadLeaves(new Rng(9), 64, 64, 1, { rMinPx: 1, rMaxPx: 16 });
     assert.ok(new Set(dl.data).size > 100, `${new Set(dl.data).size} distinct levels`);
+    // white noise: uniform moments (mean 1/2, variance 1/12) and no correlation between neighbours
+    const wn = scenes.whiteNoise(new Rng(3), 128, 128, 3).data;
+    let m = 0;
+    let v = 0;
+    let lag = 0;
+    for (let i = 0; i < wn.length; i++) (m += wn[i]!), (v += (wn[i]! - 0.5) ** 2), (lag += i > 0 ? (wn[i]! - 0.5) * (wn[i - 1]! - 0.5) : 0);
+    assert.ok(Math.abs(m / wn.length - 0.5) < 0.005 && Math.abs(v / wn.length - 1 / 12) < 0.002 && Math.abs(lag / wn.length) < 0.002, "white noise moments");
   });
 });

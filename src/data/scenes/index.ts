@@ -5,8 +5,9 @@ import { deadLeaves } from "./deadLeaves";
 import { naturalScene } from "./natural";
 import { siemensStar } from "./siemensStar";
 import { slantedEdge } from "./slantedEdge";
+import { whiteNoise } from "./whiteNoise";
 
-export { deadLeaves, naturalScene, siemensStar, slantedEdge };
+export { deadLeaves, naturalScene, siemensStar, slantedEdge, whiteNoise };
 export { fractalNoise } from "./natural";
 
 export type SceneGenerator = (rng: Rng, height: number, width: number, channels: number) => ImageHWC;
@@ -17,6 +18,7 @@ export const sceneGenerators: Record<string, SceneGenerator> = {
   slanted_edge: (rng, h, w, c) => slantedEdge(h, w, c, { angleDeg: rng.uniform(2, 12) * (rng.random() < 0.5 ? -1 : 1), dark: rng.uniform(0.1, 0.3), bright: rng.uniform(0.7, 0.9) }),
   siemens_star: (rng, h, w, c) => siemensStar(h, w, c, { spokes: rng.choice([16, 24, 36, 48]), profile: rng.random() < 0.5 ? "bar" : "sine" }),
   natural: (rng, h, w, c) => naturalScene(rng, h, w, c),
+  white_noise: (rng, h, w, c) => whiteNoise(rng, h, w, c),
 };
 
 export const sceneNames = Object.keys(sceneGenerators);
