@@ -5,6 +5,9 @@
  */
 import type * as tfTypes from "@tensorflow/tfjs";
 
+/** Kernel name of the fused update (registered by src/backend/wasm-kernels; same literal, no import cycle). */
+const fusedAdamWKernel = "SvdAdamWStep";
+
 export interface AdamWOptions {
   beta1: number;
   beta2: number;
@@ -37,9 +40,21 @@ export class AdamW {
     const c1 = 1 - b1 ** this.step, c2 = 1 - b2 ** this.step;
     const stepSize = lr / c1;
     const sqrtC2 = Math.sqrt(c2);
+    // One fused pass per parameter where the backend has the kernel (wasm: src/backend/wasm-kernels/adamw.ts).
+    const fused = !!tf.getKernel(fusedAdamWKernel, tf.getBackend());
     for (const p of this.params) {
       const g = grads[p.name];
       if (!g) continue;
+      if (fused) {
+        const m = this.m.get(p.name)!, v = this.v.get(p.name)!;
+        const attrs = { beta1: b1, beta2: b2, eps, decay: 1 - lr * wd, stepSize, sqrtC2 };
+        const [pNew, mNew, vNew] = tf.engine().runKernel(fusedAdamWKernel, { param: p.variable, m, v, grad: g }, attrs as unknown as tfTypes.NamedAttrMap) as tfTypes.Tensor[];
+        m.assign(mNew!);
+        v.assign(vNew!);
+        p.variable.assign(pNew!);
+        tf.dispose([pNew!, mNew!, vNew!]);
+        continue;
+      }
       tf.tidy(() => {
         const m = this.m.get(p.name)!, v = this.v.get(p.name)!;
         const mNew = tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1));

@@ -6,6 +6,7 @@
 import { strict as assert } from "node:assert";
 import type * as tfTypes from "@tensorflow/tfjs";
 import { initBackend } from "../../src/backend";
+import { AdamW } from "../../src/train/adamw";
 import { Rng } from "../../src/util/rng";
 
 type Tf = typeof tfTypes;
@@ -139,6 +140,47 @@ describe("wasm training kernels vs cpu backend", function () {
         ]);
         assert.ok(err < 1e-5, `transposeA=${ta} transposeB=${tb}: relative error ${err}`);
       }
+  });
+
+  it("Sum over leading axes (row-wise override) and other axis sets (stock), with keepDims", () => {
+    const cases: Array<[number[], number | number[], boolean]> = [
+      [[37, 5], 0, false],
+      [[3, 4, 5, 6], [0, 1, 2], false],
+      [[3, 4, 5, 6], [1, 0], true],
+      [[3, 4, 5, 6], [-4, -3, -2], true],
+      [[3, 4, 5, 6], [0, 2], false],
+      [[3, 4, 5, 6], -1, false],
+      [[3, 4, 5, 6], [0, 1, 2, 3], false],
+    ];
+    for (const [shape, axis, keep] of cases) {
+      const err = compare((x) => [tf.sum(x!, axis, keep)], [{ data: randArray(rng, shape.reduce((a, b) => a * b)), shape }]);
+      assert.ok(err < 1e-6, `sum ${shape} axis ${axis}: relative error ${err}`);
+    }
+    tf.setBackend("wasm");
+    assert.deepEqual(tf.tidy(() => tf.sum(tf.zeros([2, 3, 4]), [0, 1], true).shape), [1, 1, 4]);
+  });
+
+  it("fused AdamW step (SvdAdamWStep on wasm) matches the tf-op AdamW on cpu over 3 steps", () => {
+    const shapes = [[3, 3, 4, 5], [7], [1, 1, 6, 2]];
+    const init = shapes.map((s) => randArray(rng, s.reduce((a, b) => a * b)));
+    const grads = [0, 1, 2].map(() => shapes.map((s) => randArray(rng, s.reduce((a, b) => a * b))));
+    const run = (backend: string) => {
+      tf.setBackend(backend);
+      assert.equal(!!tf.getKernel("SvdAdamWStep", backend), backend === "wasm");
+      const params = shapes.map((s, i) => ({ name: `p${i}`, variable: tf.variable(tf.tensor(init[i]!, s)) }));
+      const opt = new AdamW(tf, params, { beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.05 });
+      grads.forEach((gs, step) => {
+        const g = Object.fromEntries(gs.map((d, i) => [`p${i}`, tf.tensor(d, shapes[i])]));
+        opt.apply(g, 0.01 * (step + 1));
+        tf.dispose(Object.values(g));
+      });
+      const out = [...params.map((p) => p.variable), ...opt.state().map(([, v]) => v)].map((t) => t.dataSync().slice());
+      opt.dispose();
+      params.forEach((p) => p.variable.dispose());
+      return out;
+    };
+    const ref = run("cpu"), got = run("wasm");
+    ref.forEach((r, k) => r.forEach((x, i) => assert.ok(Math.abs(got[k]![i]! - x) <= 1e-6 * Math.max(1, Math.abs(x)), `tensor ${k}[${i}]: ${got[k]![i]} vs ${x}`)));
   });
 
   it("leaks no tensors or wasm memory across a gradient step", () => {

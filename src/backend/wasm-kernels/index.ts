@@ -7,8 +7,10 @@
 import type * as tfTypes from "@tensorflow/tfjs";
 import { onBackendReady } from "../select";
 import { conv2dBackpropFilter, conv2dBackpropInput, type ConvAttrs } from "./conv2d";
+import { adamwKernelName, adamwStep, type AdamWStepAttrs } from "./adamw";
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from "./depthwise";
-import { KernelTable, withOps, type TensorInfo } from "./ops";
+import { leadingAxesCount, sumLeading } from "./sum";
+import { KernelTable, withOps, type TensorInfo, type WasmBackend } from "./ops";
 
 type Args = { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
 
@@ -19,7 +21,11 @@ export const wasmTrainingKernels = [
   "DepthwiseConv2dNativeBackpropInput",
   "DepthwiseConv2dNativeBackpropFilter",
   "BatchMatMul",
+  "Sum",
+  adamwKernelName,
 ] as const;
+
+export { adamwKernelName, type AdamWStepAttrs } from "./adamw";
 
 let installed = false;
 
@@ -29,7 +35,7 @@ export function installWasmTrainingKernels(tf: typeof tfTypes): void {
   if (!tf.getKernelsForBackend("wasm").length) return; // wasm backend not loaded
   installed = true;
   const table = new KernelTable(tf);
-  for (const name of ["Conv2DBackpropInput", "BatchMatMul"]) table.capture(name);
+  for (const name of ["Conv2DBackpropInput", "BatchMatMul", "Sum"]) table.capture(name);
 
   const register = (name: string, fn: (a: Args) => TensorInfo) => {
     if (tf.getKernel(name, "wasm")) tf.unregisterKernel(name, "wasm");
@@ -52,6 +58,19 @@ export function installWasmTrainingKernels(tf: typeof tfTypes): void {
   register("DepthwiseConv2dNativeBackpropFilter", ({ inputs, backend, attrs }) =>
     withOps(table, backend, (ops) => depthwiseBackpropFilter(tf, ops, inputs.x!, inputs.dy!, (attrs as { filterShape: number[] }).filterShape, attrs as unknown as ConvAttrs)),
   );
+  register("Sum", ({ inputs, backend, attrs }) => {
+    const x = inputs.x!;
+    const { axis, keepDims } = attrs as { axis: number | number[]; keepDims: boolean };
+    const lead = leadingAxesCount(x.shape.length, axis);
+    if (x.dtype === "float32" && lead > 0 && lead < x.shape.length) return sumLeading(backend as WasmBackend, x, lead, keepDims);
+    return withOps(table, backend, (ops) => ops.run("Sum", inputs, attrs));
+  });
+  tf.registerKernel({
+    kernelName: adamwKernelName,
+    backendName: "wasm",
+    kernelFunc: (({ inputs, backend, attrs }: Args) =>
+      adamwStep(backend as WasmBackend, inputs as { param: TensorInfo; m: TensorInfo; v: TensorInfo; grad: TensorInfo }, attrs as unknown as AdamWStepAttrs)) as unknown as tfTypes.KernelFunc,
+  });
   // Transposed operands are materialised once, then a plain GEMM runs (~6x faster than the flags).
   register("BatchMatMul", ({ inputs, backend, attrs }) =>
     withOps(table, backend, (ops) => {
