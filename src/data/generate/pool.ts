@@ -36,13 +36,21 @@ export class WorkerPool {
 
   private constructor() {}
 
-  static async start(count: number, init: InitMessage): Promise<WorkerPool> {
+  /**
+   * Starts `count` threads, then posts `init` to each; `init` may be a promise, so the caller can
+   * prepare it (e.g. read the basis) while the threads load their modules.
+   */
+  static async start(count: number, init: InitMessage | Promise<InitMessage>): Promise<WorkerPool> {
     const pool = new WorkerPool();
     const script = workerScript();
+    const threads = Array.from({ length: count }, () => {
+      const w = new Worker(script.file, { eval: script.eval });
+      pool.workers.push(w);
+      return w;
+    });
     await Promise.all(
-      Array.from({ length: count }, async () => {
-        const w = new Worker(script.file, { eval: script.eval });
-        pool.workers.push(w);
+      threads.map(async (w) => {
+        const msg = await init;
         await new Promise<void>((resolve, reject) => {
           const onMsg = (r: Reply) => {
             w.off("message", onMsg);
@@ -52,7 +60,7 @@ export class WorkerPool {
           };
           w.on("message", onMsg);
           w.once("error", reject);
-          w.postMessage(init);
+          w.postMessage(msg);
         });
         pool.idle.push(w);
       }),

@@ -10,6 +10,7 @@ import type { ConfigTree } from "../../config/load";
 import { writeFileAtomic } from "../../util/atomic";
 import { InputFileError } from "../../util/errors";
 import { createProgress } from "../../util/progress";
+import { readSharedBasis } from "../basisBlur";
 import type { BlurOperator } from "../blur";
 import { FolderSource } from "../sources";
 import { datasetCard } from "../writers/card";
@@ -118,14 +119,12 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
     let pool: WorkerPool | null = null;
     let local: { blur: BlurOperator; source: ReturnType<typeof makeSource> } | null = null;
     if (workers > 0) {
-      pool = await WorkerPool.start(Math.min(workers, work.reduce((a, w) => a + (w.unit.end - w.unit.start), 0)), {
-        type: "init",
-        config,
-        configFile: loaded.file,
-        plan,
-        basisFile: opts.basisFile,
-        blurModule: opts.blurModule,
-      });
+      // the default blur's basis is read here once, while the threads load, and shared with them
+      const basis = opts.blurModule ? Promise.resolve(undefined) : readSharedBasis(opts.basisFile);
+      pool = await WorkerPool.start(
+        Math.min(workers, work.reduce((a, w) => a + (w.unit.end - w.unit.start), 0)),
+        basis.then((b) => ({ type: "init", config, configFile: loaded.file, plan, basisFile: opts.basisFile, blurModule: opts.blurModule, basis: b })),
+      );
     } else {
       const blur = await loadBlurFactory(opts.blurModule)(opts.basisFile, config.blur);
       local = { blur, source: makeSource(config, blur, loaded.file) };

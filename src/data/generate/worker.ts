@@ -3,6 +3,7 @@
  * renders samples on request and sends back PNG bytes (transferred, not copied).
  */
 import { parentPort } from "node:worker_threads";
+import { basisBlurFromArrays, type SharedBasis } from "../basisBlur";
 import type { BlurOperator } from "../blur";
 import type { ImageSource } from "../sources";
 import type { Plan } from "./plan";
@@ -17,6 +18,8 @@ export interface InitMessage {
   plan: Plan;
   basisFile: string;
   blurModule?: string;
+  /** the basis arrays, read once by the generator (default blur only; absent with blurModule) */
+  basis?: SharedBasis;
 }
 
 let state: { config: GenerationConfig; plan: Plan; source: ImageSource; blur: BlurOperator } | null = null;
@@ -25,8 +28,7 @@ async function handle(msg: InitMessage | { type: "sample"; index: number }): Pro
   const port = parentPort!;
   if (msg.type === "init") {
     try {
-      const factory = loadBlurFactory(msg.blurModule);
-      const blur = await factory(msg.basisFile, msg.config.blur);
+      const blur = msg.basis && !msg.blurModule ? basisBlurFromArrays(msg.basisFile, msg.basis, msg.config.blur) : await loadBlurFactory(msg.blurModule)(msg.basisFile, msg.config.blur);
       state = { config: msg.config, plan: msg.plan, blur, source: makeSource(msg.config, blur, msg.configFile) };
       port.postMessage({ type: "ready" });
     } catch (err) {
