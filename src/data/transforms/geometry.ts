@@ -32,6 +32,11 @@ export function window(img: ImageHWC, top: number, left: number, h: number, w: n
       }
       sy = mode === "reflect" ? reflectIndex(sy, H) : Math.min(H - 1, Math.max(0, sy));
     }
+    if (left >= 0 && left + w <= W) {
+      // the whole row lies inside the source: one block copy
+      out.data.set(img.data.subarray((sy * W + left) * C, (sy * W + left + w) * C), y * w * C);
+      continue;
+    }
     for (let x = 0; x < w; x++) {
       let sx = left + x;
       const o = (y * w + x) * C;
