@@ -53,14 +53,60 @@ export function conv2d(tf: Tf, p: ParamStore, name: string, cin: number, cout: n
 export function channelLayerNorm(tf: Tf, p: ParamStore, name: string, c: number, eps: number, withBias = true, weightTorchShape?: number[]): (x: T4) => T4 {
   const w = p.add(`${name}.weight`, [c], { kind: "constant", value: 1 }, "vector", weightTorchShape);
   const b = withBias ? p.add(`${name}.bias`, [c], { kind: "constant", value: 0 }, "vector", weightTorchShape) : null;
-  return (x) => {
-    const { mean, variance } = tf.moments(x, -1, true);
-    const inv = tf.rsqrt(tf.add(variance, eps));
-    // BiasFree (Restormer) divides x itself, not x - mean, by the standard deviation.
-    const xn = withBias ? tf.mul(tf.sub(x, mean), inv) : tf.mul(x, inv);
-    const y = tf.mul(xn, w);
-    return (b ? tf.add(y, b) : y) as T4;
-  };
+  return (x) => channelLayerNormOp(tf, x, w, b, eps);
+}
+
+/** LayerNorm over the last axis with weight/bias [C] (bias null: Restormer's BiasFree, x / std). */
+export function channelLayerNormOp(tf: Tf, x: T4, w: tfTypes.Tensor, b: tfTypes.Tensor | null, eps: number): T4 {
+  if (b && tf.getKernel(fusedKernels.layerNorm, tf.getBackend())) return fusedChannelLayerNorm(tf, eps)(x, w, b) as T4;
+  const { mean, variance } = tf.moments(x, -1, true);
+  const inv = tf.rsqrt(tf.add(variance, eps));
+  // BiasFree (Restormer) divides x itself, not x - mean, by the standard deviation.
+  const xn = b ? tf.mul(tf.sub(x, mean), inv) : tf.mul(x, inv);
+  const y = tf.mul(xn, w);
+  return (b ? tf.add(y, b) : y) as T4;
+}
+
+/**
+ * Kernels the wasm backend registers (src/backend/wasm-kernels/fused.ts); layers use them through
+ * tf.customGrad when the active backend has them and fall back to tf ops otherwise (same math).
+ */
+const fusedKernels = { layerNorm: "SvdChannelLayerNorm", layerNormGrad: "SvdChannelLayerNormGrad", gate: "SvdSimpleGate", gateGrad: "SvdSimpleGateGrad" };
+
+type CustomGradFn = Parameters<Tf["customGrad"]>[0];
+
+const layerNormOps = new Map<number, (x: tfTypes.Tensor, w: tfTypes.Tensor, b: tfTypes.Tensor) => tfTypes.Tensor>();
+
+function fusedChannelLayerNorm(tf: Tf, eps: number) {
+  let op = layerNormOps.get(eps);
+  if (!op) layerNormOps.set(eps, (op = makeFusedChannelLayerNorm(tf, eps)));
+  return op;
+}
+
+function makeFusedChannelLayerNorm(tf: Tf, eps: number) {
+  return tf.customGrad(((x: tfTypes.Tensor, w: tfTypes.Tensor, b: tfTypes.Tensor, save: tfTypes.GradSaveFunc) => {
+    save([x, w]);
+    const value = tf.engine().runKernel(fusedKernels.layerNorm, { x, weight: w, bias: b }, { eps }) as tfTypes.Tensor;
+    const gradFunc = (dy: tfTypes.Tensor, saved: tfTypes.Tensor[]) =>
+      tf.engine().runKernel(fusedKernels.layerNormGrad, { x: saved[0]!, weight: saved[1]!, dy }, { eps }) as tfTypes.Tensor[];
+    return { value, gradFunc };
+  }) as unknown as CustomGradFn) as unknown as (x: tfTypes.Tensor, w: tfTypes.Tensor, b: tfTypes.Tensor) => tfTypes.Tensor;
+}
+
+let gateOp: ((x: tfTypes.Tensor) => tfTypes.Tensor) | null = null;
+
+/** NAFNet's SimpleGate: split the channels in half and multiply the halves ([..., 2C] -> [..., C]). */
+export function simpleGate(tf: Tf, x: T4): T4 {
+  if (tf.getKernel(fusedKernels.gate, tf.getBackend())) {
+    gateOp ??= tf.customGrad(((x: tfTypes.Tensor, save: tfTypes.GradSaveFunc) => {
+      save([x]);
+      const value = tf.engine().runKernel(fusedKernels.gate, { x }) as tfTypes.Tensor;
+      return { value, gradFunc: (dy: tfTypes.Tensor, saved: tfTypes.Tensor[]) => tf.engine().runKernel(fusedKernels.gateGrad, { x: saved[0]!, dy }) as tfTypes.Tensor };
+    }) as unknown as CustomGradFn) as unknown as (x: tfTypes.Tensor) => tfTypes.Tensor;
+    return gateOp(x) as T4;
+  }
+  const [a, b] = tf.split(x, 2, 3);
+  return tf.mul(a!, b!);
 }
 
 /** torch.nn.PixelShuffle(r) in NHWC: channel index c*r*r + i*r + j -> pixel (h*r+i, w*r+j), channel c. */

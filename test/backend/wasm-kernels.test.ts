@@ -6,6 +6,7 @@
 import { strict as assert } from "node:assert";
 import type * as tfTypes from "@tensorflow/tfjs";
 import { initBackend } from "../../src/backend";
+import { channelLayerNormOp, simpleGate } from "../../src/models/layers";
 import { AdamW } from "../../src/train/adamw";
 import { Rng } from "../../src/util/rng";
 
@@ -158,6 +159,42 @@ describe("wasm training kernels vs cpu backend", function () {
     }
     tf.setBackend("wasm");
     assert.deepEqual(tf.tidy(() => tf.sum(tf.zeros([2, 3, 4]), [0, 1], true).shape), [1, 1, 4]);
+  });
+
+  it("fused channel LayerNorm (SvdChannelLayerNorm[Grad]) matches the tf-op version: value and gradients of x, weight, bias", () => {
+    for (const shape of [[2, 5, 3, 7], [1, 4, 4, 256]]) {
+      const C = shape[3]!, n = shape.reduce((a, b) => a * b);
+      const x = randArray(rng, n).map((v, i) => v * 3 + (i % C) * 0.1 + 2); // nonzero mean per pixel
+      const err = compare(
+        (xt, w, b, dy) => {
+          const f = (a: tfTypes.Tensor, ww: tfTypes.Tensor, bb: tfTypes.Tensor) => channelLayerNormOp(tf, a as tfTypes.Tensor4D, ww, bb, 1e-6);
+          assert.equal(!!tf.getKernel("SvdChannelLayerNorm", tf.getBackend()), tf.getBackend() === "wasm");
+          return [f(xt!, w!, b!), ...tf.grads(f)([xt!, w!, b!], dy)];
+        },
+        [
+          { data: x, shape },
+          { data: randArray(rng, C), shape: [C] },
+          { data: randArray(rng, C), shape: [C] },
+          { data: randArray(rng, n), shape },
+        ],
+      );
+      assert.ok(err < 1e-5, `${shape}: relative error ${err}`);
+    }
+  });
+
+  it("fused SimpleGate (SvdSimpleGate[Grad]) matches split + multiply: value and gradient", () => {
+    const shape = [2, 3, 5, 12], n = shape.reduce((a, b) => a * b);
+    const err = compare(
+      (x, dy) => {
+        const f = (a: tfTypes.Tensor) => simpleGate(tf, a as tfTypes.Tensor4D);
+        return [f(x!), tf.grad(f)(x!, dy)];
+      },
+      [
+        { data: randArray(rng, n), shape },
+        { data: randArray(rng, n / 2), shape: [2, 3, 5, 6] },
+      ],
+    );
+    assert.ok(err < 1e-6, `relative error ${err}`);
   });
 
   it("fused AdamW step (SvdAdamWStep on wasm) matches the tf-op AdamW on cpu over 3 steps", () => {

@@ -10,6 +10,7 @@ import { conv2dBackpropFilter, conv2dBackpropInput, type ConvAttrs } from "./con
 import { adamwKernelName, adamwStep, type AdamWStepAttrs } from "./adamw";
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from "./depthwise";
 import { leadingAxesCount, sumLeading } from "./sum";
+import * as fused from "./fused";
 import { KernelTable, withOps, type TensorInfo, type WasmBackend } from "./ops";
 
 type Args = { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
@@ -23,6 +24,10 @@ export const wasmTrainingKernels = [
   "BatchMatMul",
   "Sum",
   adamwKernelName,
+  fused.gateKernelName,
+  fused.gateGradKernelName,
+  fused.layerNormKernelName,
+  fused.layerNormGradKernelName,
 ] as const;
 
 export { adamwKernelName, type AdamWStepAttrs } from "./adamw";
@@ -65,6 +70,12 @@ export function installWasmTrainingKernels(tf: typeof tfTypes): void {
     if (x.dtype === "float32" && lead > 0 && lead < x.shape.length) return sumLeading(backend as WasmBackend, x, lead, keepDims);
     return withOps(table, backend, (ops) => ops.run("Sum", inputs, attrs));
   });
+  const raw = (name: string, fn: (inputs: Record<string, TensorInfo>, backend: WasmBackend, attrs: Record<string, unknown>) => TensorInfo | TensorInfo[]) =>
+    tf.registerKernel({ kernelName: name, backendName: "wasm", kernelFunc: ((a: Args) => fn(a.inputs, a.backend as WasmBackend, a.attrs ?? {})) as unknown as tfTypes.KernelFunc });
+  raw(fused.gateKernelName, (i, b) => fused.simpleGate(b, i.x!));
+  raw(fused.gateGradKernelName, (i, b) => fused.simpleGateGrad(b, i.x!, i.dy!));
+  raw(fused.layerNormKernelName, (i, b, a) => fused.channelLayerNorm(b, i.x!, i.weight!, i.bias!, a.eps as number));
+  raw(fused.layerNormGradKernelName, (i, b, a) => fused.channelLayerNormGrad(b, i.x!, i.weight!, i.dy!, a.eps as number));
   tf.registerKernel({
     kernelName: adamwKernelName,
     backendName: "wasm",

@@ -4,7 +4,7 @@
  * its checkpoints load directly; upstream NAFNet's `beta`/`gamma` are renamed to `theta`/`psi`.
  */
 import type * as tfTypes from "@tensorflow/tfjs";
-import { channelLayerNorm, conv2d, pixelShuffle, type Tf } from "../layers";
+import { channelLayerNorm, conv2d, pixelShuffle, simpleGate, type Tf } from "../layers";
 import { ParamStore } from "../params";
 import type { Network } from "../network";
 
@@ -34,10 +34,7 @@ function nafBlock(tf: Tf, p: ParamStore, name: string, c: number): (x: T4) => T4
   const conv5 = conv2d(tf, p, `${name}.conv5`, ffn / 2, c, 1);
   const theta = p.add(`${name}.theta`, [c], { kind: "constant", value: 0 }, "vector", [1, c, 1, 1]);
   const psi = p.add(`${name}.psi`, [c], { kind: "constant", value: 0 }, "vector", [1, c, 1, 1]);
-  const gate = (x: T4): T4 => {
-    const [a, b] = tf.split(x, 2, 3);
-    return tf.mul(a!, b!);
-  };
+  const gate = (x: T4): T4 => simpleGate(tf, x);
   return (inp) => {
     let x = gate(conv2(conv1(norm1(inp))));
     x = tf.mul(x, sca(tf.mean(x, [1, 2], true) as T4));
