@@ -14,6 +14,21 @@ import { logGamma } from "../util/rng";
 
 const TWO_M32 = 1 / 4294967296;
 
+const LOG_FACTORIAL_SMALL = Float64Array.from({ length: 10 }, (_, k) => logGamma(k + 1));
+const HALF_LOG_2PI = 0.9189385332046728;
+
+/**
+ * log(k!) for integer k ≥ 0: a table below 10, else Stirling's series to the k⁻⁵ term (error
+ * < 1/(1680·k⁷) ≤ 6e-11 at k = 10), several times cheaper than the Lanczos logGamma in PTRS's
+ * rejection test (~12% of draws reach it).
+ */
+export function logFactorial(k: number): number {
+  if (k < 10) return LOG_FACTORIAL_SMALL[k] as number;
+  const r = 1 / k;
+  const r2 = r * r;
+  return (k + 0.5) * Math.log(k) - k + HALF_LOG_2PI + r * (1 / 12 - r2 * (1 / 360 - r2 / 1260));
+}
+
 export class PixelStream {
   private s0: number;
   private s1: number;
@@ -95,7 +110,7 @@ export class PixelStream {
       if (us >= 0.07 && V <= vr) return k;
       if (k < 0 || (us < 0.013 && V > us)) continue;
       const invalpha = 1.1239 + 1.1328 / (b - 3.4);
-      if (Math.log(V * invalpha / (a / (us * us) + b)) <= -lambda + k * Math.log(lambda) - logGamma(k + 1)) return k;
+      if (Math.log((V * invalpha) / (a / (us * us) + b)) <= -lambda + k * Math.log(lambda) - logFactorial(k)) return k;
     }
   }
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { PixelStream } from "../../src/data/pixelNoise";
+import { logFactorial, PixelStream } from "../../src/data/pixelNoise";
 import { logGamma, Rng } from "../../src/util/rng";
 
 /** Pearson χ² of `n` draws against the Poisson(λ) pmf, tail bins merged so every expected count ≥ 5. */
@@ -29,6 +29,12 @@ function chiSquare(counts: Map<number, number>, lambda: number, n: number): { ch
 }
 
 describe("data/pixelNoise: PixelStream", () => {
+  it("logFactorial matches Python's math.lgamma(k + 1)", () => {
+    // golden: /usr/bin/python3 -c "import math; print([math.lgamma(k+1) for k in (0,1,5,9,10,11,50,1000)])"
+    const golden = [0.0, 0.0, 4.787491742782047, 12.801827480081467, 15.104412573075514, 17.502307845873887, 148.47776695177305, 5912.128178488163];
+    [0, 1, 5, 9, 10, 11, 50, 1000].forEach((k, i) => assert.ok(Math.abs(logFactorial(k) - golden[i]!) <= 1e-11 * Math.max(1, golden[i]!), `log ${k}!`));
+  });
+
   it("is a pure function of the seeding Rng", () => {
     const a = new PixelStream(new Rng("x"));
     const b = new PixelStream(new Rng("x"));
