@@ -197,6 +197,26 @@ describe("wasm training kernels vs cpu backend", function () {
     assert.ok(err < 1e-6, `relative error ${err}`);
   });
 
+  it("Identity and same-dtype Cast share data: clones keep their values when the source is disposed or a variable is reassigned", () => {
+    tf.setBackend("wasm");
+    const bytes0 = tf.memory().numBytes;
+    const a = tf.tensor([1, 2, 3]);
+    const c = a.clone(), d = tf.cast(a, "float32"), i = tf.cast(a, "int32");
+    a.dispose();
+    assert.deepEqual([...c.dataSync()], [1, 2, 3]);
+    assert.deepEqual([...d.dataSync()], [1, 2, 3]);
+    assert.deepEqual([...i.dataSync()], [1, 2, 3]);
+    assert.equal(i.dtype, "int32");
+    const init = tf.tensor([4, 5]), next = tf.tensor([6, 7]);
+    const v = tf.variable(init);
+    const vc = v.clone();
+    v.assign(next);
+    assert.deepEqual([...vc.dataSync()], [4, 5]);
+    assert.deepEqual([...v.dataSync()], [6, 7]);
+    tf.dispose([c, d, i, v, vc, init, next]);
+    assert.equal(tf.memory().numBytes, bytes0);
+  });
+
   it("fused AdamW step (SvdAdamWStep on wasm) matches the tf-op AdamW on cpu over 3 steps", () => {
     const shapes = [[3, 3, 4, 5], [7], [1, 1, 6, 2]];
     const init = shapes.map((s) => randArray(rng, s.reduce((a, b) => a * b)));

@@ -23,6 +23,8 @@ export const wasmTrainingKernels = [
   "DepthwiseConv2dNativeBackpropFilter",
   "BatchMatMul",
   "Sum",
+  "Identity",
+  "Cast",
   adamwKernelName,
   fused.gateKernelName,
   fused.gateGradKernelName,
@@ -40,7 +42,7 @@ export function installWasmTrainingKernels(tf: typeof tfTypes): void {
   if (!tf.getKernelsForBackend("wasm").length) return; // wasm backend not loaded
   installed = true;
   const table = new KernelTable(tf);
-  for (const name of ["Conv2DBackpropInput", "BatchMatMul", "Sum"]) table.capture(name);
+  for (const name of ["Conv2DBackpropInput", "BatchMatMul", "Sum", "Identity", "Cast"]) table.capture(name);
 
   const register = (name: string, fn: (a: Args) => TensorInfo) => {
     if (tf.getKernel(name, "wasm")) tf.unregisterKernel(name, "wasm");
@@ -62,6 +64,21 @@ export function installWasmTrainingKernels(tf: typeof tfTypes): void {
   );
   register("DepthwiseConv2dNativeBackpropFilter", ({ inputs, backend, attrs }) =>
     withOps(table, backend, (ops) => depthwiseBackpropFilter(tf, ops, inputs.x!, inputs.dy!, (attrs as { filterShape: number[] }).filterShape, attrs as unknown as ConvAttrs)),
+  );
+  // The engine clones every tensor a gradient saves (an Identity kernel, and a Cast on the way back);
+  // stock wasm copies the bytes each time (~2000 copies per NAFNet step). Tensors are immutable and
+  // the wasm backend counts references (as its Reshape does), so the clone can share the data.
+  const share = (backend: unknown, x: TensorInfo): TensorInfo => {
+    (backend as { incRef(id: unknown): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+  register("Identity", ({ inputs, backend, attrs }) =>
+    inputs.x!.dtype === "string" ? withOps(table, backend, (ops) => ops.run("Identity", inputs, attrs)) : share(backend, inputs.x!),
+  );
+  register("Cast", ({ inputs, backend, attrs }) =>
+    (attrs as { dtype: string }).dtype === inputs.x!.dtype && inputs.x!.dtype !== "string"
+      ? share(backend, inputs.x!)
+      : withOps(table, backend, (ops) => ops.run("Cast", inputs, attrs)),
   );
   register("Sum", ({ inputs, backend, attrs }) => {
     const x = inputs.x!;
