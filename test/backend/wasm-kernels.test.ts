@@ -7,6 +7,7 @@ import { strict as assert } from "node:assert";
 import type * as tfTypes from "@tensorflow/tfjs";
 import { initBackend } from "../../src/backend";
 import { channelLayerNormOp, simpleGate } from "../../src/models/layers";
+import { simdKernelsFor } from "../../src/backend/wasm-kernels/simd";
 import { AdamW } from "../../src/train/adamw";
 import { Rng } from "../../src/util/rng";
 
@@ -182,19 +183,23 @@ describe("wasm training kernels vs cpu backend", function () {
     }
   });
 
-  it("fused SimpleGate (SvdSimpleGate[Grad]) matches split + multiply: value and gradient", () => {
-    const shape = [2, 3, 5, 12], n = shape.reduce((a, b) => a * b);
-    const err = compare(
-      (x, dy) => {
-        const f = (a: tfTypes.Tensor) => simpleGate(tf, a as tfTypes.Tensor4D);
-        return [f(x!), tf.grad(f)(x!, dy)];
-      },
-      [
-        { data: randArray(rng, n), shape },
-        { data: randArray(rng, n / 2), shape: [2, 3, 5, 6] },
-      ],
-    );
-    assert.ok(err < 1e-6, `relative error ${err}`);
+  it("fused SimpleGate (SvdSimpleGate[Grad]) matches split + multiply: value and gradient (SIMD rows and the JS path)", () => {
+    tf.setBackend("wasm");
+    assert.ok(simdKernelsFor(tf.backend()), "the SIMD loops bind to the wasm heap");
+    for (const shape of [[2, 3, 5, 16], [2, 3, 5, 12], [1, 4, 4, 1024]]) {
+      const n = shape.reduce((a, b) => a * b);
+      const err = compare(
+        (x, dy) => {
+          const f = (a: tfTypes.Tensor) => simpleGate(tf, a as tfTypes.Tensor4D);
+          return [f(x!), tf.grad(f)(x!, dy)];
+        },
+        [
+          { data: randArray(rng, n), shape },
+          { data: randArray(rng, n / 2), shape: [...shape.slice(0, 3), shape[3]! / 2] },
+        ],
+      );
+      assert.ok(err < 1e-6, `${shape}: relative error ${err}`);
+    }
   });
 
   it("Identity and same-dtype Cast share data: clones keep their values when the source is disposed or a variable is reassigned", () => {

@@ -5,6 +5,7 @@
  * Same arithmetic as src/train/adamw.ts (PyTorch's AdamW), with float64 intermediates.
  */
 import type { WasmBackend, TensorInfo } from "./ops";
+import { simdKernelsFor } from "./simd";
 
 export const adamwKernelName = "SvdAdamWStep";
 
@@ -34,7 +35,11 @@ export function adamwStep(backend: WasmBackend, inputs: { param: TensorInfo; m: 
   const ob1 = 1 - b1, ob2 = 1 - b2, invSqrtC2 = 1 / sqrtC2;
   const n = p.length;
   if (m.length !== n || v.length !== n || g.length !== n) throw new Error(`${adamwKernelName}: parameter, moments and gradient sizes differ (${n}, ${m.length}, ${v.length}, ${g.length})`);
-  for (let i = 0; i < n; i++) {
+  // f32x4 loop in place on the heap for whole vectors of 4; the rest (and everything without SIMD) in JS.
+  const k = simdKernelsFor(backend);
+  const n4 = k ? n >> 2 : 0;
+  if (k && n4) k.adamw(p.byteOffset, m.byteOffset, v.byteOffset, g.byteOffset, p2.byteOffset, m2.byteOffset, v2.byteOffset, n4, b1, ob1, b2, ob2, eps, decay, stepSize, invSqrtC2);
+  for (let i = 4 * n4; i < n; i++) {
     const gi = g[i]!;
     const mi = m[i]! * b1 + gi * ob1;
     const vi = v[i]! * b2 + gi * gi * ob2;

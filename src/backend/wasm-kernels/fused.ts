@@ -7,6 +7,7 @@
  *   its gradient (dx, dw, db) from x, w, dy, recomputing the statistics in float64.
  */
 import type { TensorInfo, WasmBackend } from "./ops";
+import { simdKernelsFor } from "./simd";
 
 export const gateKernelName = "SvdSimpleGate";
 export const gateGradKernelName = "SvdSimpleGateGrad";
@@ -19,6 +20,11 @@ export function simpleGate(backend: WasmBackend, x: TensorInfo): TensorInfo {
   const out = backend.makeOutput([...x.shape.slice(0, -1), C], "float32");
   const xs = backend.typedArrayFromHeap(x), o = backend.typedArrayFromHeap(out);
   const rows = xs.length / C2;
+  const k = C % 4 === 0 ? simdKernelsFor(backend) : null;
+  if (k) {
+    k.mulRows(xs.byteOffset, xs.byteOffset + 4 * C, o.byteOffset, rows, C / 4, 8 * C, 8 * C, 4 * C);
+    return out;
+  }
   for (let r = 0; r < rows; r++) {
     const xb = r * C2, ob = r * C;
     for (let c = 0; c < C; c++) o[ob + c] = xs[xb + c]! * xs[xb + C + c]!;
@@ -31,6 +37,12 @@ export function simpleGateGrad(backend: WasmBackend, x: TensorInfo, dy: TensorIn
   const out = backend.makeOutput(x.shape, "float32");
   const xs = backend.typedArrayFromHeap(x), g = backend.typedArrayFromHeap(dy), d = backend.typedArrayFromHeap(out);
   const rows = xs.length / C2;
+  const k = C % 4 === 0 ? simdKernelsFor(backend) : null;
+  if (k) {
+    k.mulRows(g.byteOffset, xs.byteOffset + 4 * C, d.byteOffset, rows, C / 4, 4 * C, 8 * C, 8 * C); // d[:C] = dy * b
+    k.mulRows(g.byteOffset, xs.byteOffset, d.byteOffset + 4 * C, rows, C / 4, 4 * C, 8 * C, 8 * C); // d[C:] = dy * a
+    return out;
+  }
   for (let r = 0; r < rows; r++) {
     const xb = r * C2, gb = r * C;
     for (let c = 0; c < C; c++) {

@@ -1,0 +1,157 @@
+/**
+ * WebAssembly SIMD (f32x4) loops that run directly on the tfjs wasm backend's heap: the module
+ * imports the backend's own WebAssembly.Memory, so tensors are read and written in place (no copy).
+ * Encoded here byte by byte (no toolchain). Used by the fused kernels for their elementwise passes;
+ * every caller falls back to plain JS when the backend's memory cannot be reached.
+ *
+ * Exports (pointers are byte offsets into the heap, counts are 4-float vectors):
+ * - mulRows(a, b, out, rows, n4, strideA, strideB, strideOut): out[r] = a[r] * b[r], row strides in bytes.
+ * - adamw(p, m, v, g, p2, m2, v2, n4, b1, ob1, b2, ob2, eps, decay, stepSize, invSqrtC2):
+ *   m2 = b1 m + ob1 g; v2 = b2 v + ob2 g^2; p2 = decay p - stepSize m2 / (sqrt(v2) invSqrtC2 + eps) (float32).
+ */
+type Code = number[];
+
+function uleb(n: number): Code {
+  const out: Code = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+}
+function sleb(v: number): Code {
+  const out: Code = [];
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && !(b & 0x40)) || (v === -1 && b & 0x40)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+const vec = (items: Code[]): Code => [...uleb(items.length), ...items.flat()];
+const section = (id: number, body: Code): Code => [id, ...uleb(body.length), ...body];
+const name = (s: string): Code => [...uleb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
+
+const I32 = 0x7f, F32 = 0x7d, V128 = 0x7b;
+const get = (i: number): Code => [0x20, ...uleb(i)];
+const set = (i: number): Code => [0x21, ...uleb(i)];
+const i32c = (v: number): Code => [0x41, ...sleb(v)];
+const simd = (op: number): Code => [0xfd, ...uleb(op)];
+const load = (addr: Code): Code => [...addr, ...simd(0x00), 0x00, 0x00]; // v128.load align=1 offset=0
+const store = (addr: Code, val: Code): Code => [...addr, ...val, ...simd(0x0b), 0x00, 0x00];
+const add = (a: Code, b: Code): Code => [...a, ...b, ...simd(0xe4)];
+const sub = (a: Code, b: Code): Code => [...a, ...b, ...simd(0xe5)];
+const mul = (a: Code, b: Code): Code => [...a, ...b, ...simd(0xe6)];
+const div = (a: Code, b: Code): Code => [...a, ...b, ...simd(0xe7)];
+const sqrt = (a: Code): Code => [...a, ...simd(0xe3)];
+const splat = (a: Code): Code => [...a, ...simd(0x13)];
+const iadd = (a: Code, b: Code): Code => [...a, ...b, 0x6a];
+/** while (counter != 0) { body; counter -= 1 } */
+const countdown = (counter: number, body: Code): Code => [
+  0x02, 0x40, 0x03, 0x40,
+  ...get(counter), 0x45, 0x0d, 0x01, // i32.eqz; br_if 1 (exit)
+  ...body,
+  ...get(counter), ...i32c(1), 0x6b, ...set(counter),
+  0x0c, 0x00, // br 0 (loop)
+  0x0b, 0x0b,
+];
+
+function mulRowsBody(): { params: number[]; locals: Code; code: Code } {
+  // params: a0 b1 out2 rows3 n4_4 sa5 sb6 so7; locals: k8 o9 (i32)
+  const [A, B, O, ROWS, N4, SA, SB, SO, K, OFF] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const inner = countdown(K, [
+    ...store(iadd(get(O), get(OFF)), mul(load(iadd(get(A), get(OFF))), load(iadd(get(B), get(OFF))))),
+    ...iadd(get(OFF), i32c(16)), ...set(OFF),
+  ]);
+  const code = countdown(ROWS, [
+    ...get(N4), ...set(K), ...i32c(0), ...set(OFF),
+    ...inner,
+    ...iadd(get(A), get(SA)), ...set(A),
+    ...iadd(get(B), get(SB)), ...set(B),
+    ...iadd(get(O), get(SO)), ...set(O),
+  ]);
+  return { params: [I32, I32, I32, I32, I32, I32, I32, I32], locals: vec([[2, I32]]), code };
+}
+
+function adamwBody(): { params: number[]; locals: Code; code: Code } {
+  // params: p0 m1 v2 g3 p2_4 m2_5 v2_6 n4_7 (i32); b1 8, ob1 9, b2 10, ob2 11, eps 12, decay 13, step 14, isc 15 (f32)
+  // locals: off 16 (i32); G 17, Mn 18, Vn 19 (v128); splats 20..27 (v128)
+  const OFF = 16, G = 17, MN = 18, VN = 19, S = (i: number) => 20 + i;
+  const at = (base: number) => iadd(get(base), get(OFF));
+  const pre: Code = [];
+  for (let i = 0; i < 8; i++) pre.push(...splat(get(8 + i)), ...set(S(i)));
+  const body: Code = [
+    ...load(at(3)), ...set(G),
+    ...add(mul(load(at(1)), get(S(0))), mul(get(G), get(S(1)))), ...set(MN),
+    ...add(mul(load(at(2)), get(S(2))), mul(mul(get(G), get(G)), get(S(3)))), ...set(VN),
+    ...store(at(5), get(MN)),
+    ...store(at(6), get(VN)),
+    ...store(at(4), sub(mul(load(at(0)), get(S(5))), mul(div(get(MN), add(mul(sqrt(get(VN)), get(S(7))), get(S(4)))), get(S(6))))),
+    ...iadd(get(OFF), i32c(16)), ...set(OFF),
+  ];
+  return {
+    params: [I32, I32, I32, I32, I32, I32, I32, I32, F32, F32, F32, F32, F32, F32, F32, F32],
+    locals: vec([[1, I32], [11, V128]]),
+    code: [...pre, ...countdown(7, body)],
+  };
+}
+
+function moduleBytes(): Uint8Array {
+  const fns = [
+    ["mulRows", mulRowsBody()],
+    ["adamw", adamwBody()],
+  ] as const;
+  const types = vec(fns.map(([, f]) => [0x60, ...vec(f.params.map((t) => [t])), 0x00]));
+  const imports = vec([[...name("env"), ...name("mem"), 0x02, 0x00, ...uleb(1)]]);
+  const funcs = vec(fns.map((_, i) => uleb(i)));
+  const exports = vec(fns.map(([n], i) => [...name(n), 0x00, ...uleb(i)]));
+  const codes = vec(
+    fns.map(([, f]) => {
+      const body = [...f.locals, ...f.code, 0x0b];
+      return [...uleb(body.length), ...body];
+    }),
+  );
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...section(1, types), ...section(2, imports), ...section(3, funcs), ...section(7, exports), ...section(10, codes)]);
+}
+
+export interface SimdKernels {
+  mulRows(a: number, b: number, out: number, rows: number, n4: number, strideA: number, strideB: number, strideOut: number): void;
+  adamw(p: number, m: number, v: number, g: number, p2: number, m2: number, v2: number, n4: number, b1: number, ob1: number, b2: number, ob2: number, eps: number, decay: number, stepSize: number, invSqrtC2: number): void;
+}
+
+/** The slice of the WebAssembly API used here (the tsconfig has no DOM lib). */
+interface WasmApi {
+  Memory: new (d: { initial: number }) => object;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (m: object, imports: object) => { exports: unknown };
+}
+const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+const cache = new WeakMap<object, SimdKernels | null>();
+
+/** The SIMD loops bound to this backend's heap, or null (no reachable memory or no SIMD support). */
+export function simdKernelsFor(backend: unknown): SimdKernels | null {
+  const b = backend as { wasm?: { asm?: { memory?: object } } };
+  const memory = b.wasm?.asm?.memory;
+  if (!WA || !memory || !(memory instanceof WA.Memory)) return null;
+  if (cache.has(memory)) return cache.get(memory)!;
+  let k: SimdKernels | null = null;
+  try {
+    const inst = new WA.Instance(new WA.Module(moduleBytes()), { env: { mem: memory } });
+    k = inst.exports as unknown as SimdKernels;
+  } catch {
+    k = null;
+  }
+  cache.set(memory, k);
+  return k;
+}
+
+/** Byte offset of a tensor's data in the heap (from the view tfjs hands out). */
+export function heapOffset(view: Float32Array): number {
+  return view.byteOffset;
+}
