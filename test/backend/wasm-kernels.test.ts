@@ -100,6 +100,8 @@ describe("wasm training kernels vs cpu backend", function () {
     { name: "3x3 stride 2 same", x: [2, 9, 8, 4], k: [3, 3, 4, 1], s: 2, pad: "same" },
     { name: "5x5 explicit pad", x: [1, 8, 9, 3], k: [5, 5, 3, 1], s: 1, pad: [[0, 0], [2, 1], [0, 2], [0, 0]] },
     { name: "3x3 valid, 13 columns (4-column passes plus remainder)", x: [2, 6, 13, 5], k: [3, 3, 5, 1], s: 1, pad: "valid" },
+    { name: "3x3 same, 8 channels (SIMD row sums)", x: [2, 9, 8, 8], k: [3, 3, 8, 1], s: 1, pad: "same" },
+    { name: "5x5 explicit pad, 12 channels (SIMD row sums)", x: [1, 8, 9, 12], k: [5, 5, 12, 1], s: 1, pad: [[0, 0], [2, 1], [0, 2], [0, 0]] },
   ];
   for (const c of dwCases) {
     it(`depthwise gradients (DepthwiseConv2dNativeBackpropInput/Filter): ${c.name}`, () => {
@@ -156,7 +158,7 @@ describe("wasm training kernels vs cpu backend", function () {
     ];
     for (const [shape, axis, keep] of cases) {
       const err = compare((x) => [tf.sum(x!, axis, keep)], [{ data: randArray(rng, shape.reduce((a, b) => a * b)), shape }]);
-      assert.ok(err < 1e-6, `sum ${shape} axis ${axis}: relative error ${err}`);
+      assert.ok(err < 1e-5, `sum ${shape} axis ${axis}: relative error ${err}`); // stock wasm sums a full reduction in float32
     }
     tf.setBackend("wasm");
     assert.deepEqual(tf.tidy(() => tf.sum(tf.zeros([2, 3, 4]), [0, 1], true).shape), [1, 1, 4]);

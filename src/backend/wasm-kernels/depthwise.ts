@@ -7,6 +7,7 @@
 import type * as tfTypes from "@tensorflow/tfjs";
 import { convGeometry, type ConvAttrs } from "./conv2d";
 import { Ops, TensorInfo } from "./ops";
+import { simdKernelsFor, type SimdKernels } from "./simd";
 
 export function depthwiseBackpropInput(tf: typeof tfTypes, ops: Ops, dy: TensorInfo, filter: TensorInfo, inputShape: number[], a: ConvAttrs): TensorInfo {
   const info = convGeometry(tf, inputShape, filter.shape, a, true);
@@ -63,6 +64,16 @@ export function depthwiseBackpropFilter(tf: typeof tfTypes, ops: Ops, x: TensorI
   const p = info.padInfo;
   const xs = ops.backend.typedArrayFromHeap(x);
   const g = ops.backend.typedArrayFromHeap(dy);
+  const simd = sh === 1 && sw === 1 && M === 1 && C % 4 === 0 ? simdKernelsFor(ops.backend) : null;
+  if (simd) {
+    // Scratch row for the SIMD sums lives on the heap; allocated before the views below are taken.
+    const scratch = ops.backend.makeOutput([C], "float32");
+    const out = ops.backend.makeOutput([kh, kw, C, M], "float32");
+    const acc = depthwiseFilterGradSimd(simd, ops.backend.typedArrayFromHeap(x), ops.backend.typedArrayFromHeap(dy), ops.backend.typedArrayFromHeap(scratch), B, H, W, C, kh, kw, p.top, p.left, Ho, Wo);
+    ops.backend.typedArrayFromHeap(out).set(acc);
+    ops.backend.disposeData(scratch.dataId);
+    return out;
+  }
   const acc =
     sh === 1 && sw === 1 && M === 1
       ? depthwiseFilterGradStride1(xs, g, B, H, W, C, kh, kw, p.top, p.left, Ho, Wo)
@@ -137,5 +148,33 @@ function depthwiseFilterGradGeneral(xs: Float32Array, g: Float32Array, B: number
           }
         }
       }
+  return acc;
+}
+
+/**
+ * The stride-1 filter gradient with the SIMD dotRows loop: for each tap and each input row, one call
+ * sums the products over that row's valid output columns (float32, at most Wo terms), then the row
+ * sums are accumulated in float64.
+ */
+function depthwiseFilterGradSimd(k: SimdKernels, xs: Float32Array, g: Float32Array, scratch: Float32Array, B: number, H: number, W: number, C: number, kh: number, kw: number, top: number, left: number, Ho: number, Wo: number): Float64Array {
+  const acc = new Float64Array(kh * kw * C);
+  const row = new Float64Array(C);
+  const sp = scratch.byteOffset;
+  for (let i = 0; i < kh; i++)
+    for (let j = 0; j < kw; j++) {
+      const x0 = Math.max(0, left - j), x1 = Math.min(Wo, W + left - j);
+      if (x1 <= x0) continue;
+      row.fill(0);
+      for (let b = 0; b < B; b++)
+        for (let y = 0; y < Ho; y++) {
+          const h = y + i - top;
+          if (h < 0 || h >= H) continue;
+          const gb = ((b * Ho + y) * Wo + x0) * C;
+          const xb = ((b * H + h) * W + x0 + j - left) * C;
+          k.dotRows(xs.byteOffset + 4 * xb, g.byteOffset + 4 * gb, sp, x1 - x0, C / 4, 4 * C, 4 * C);
+          for (let c = 0; c < C; c++) row[c] += scratch[c]!;
+        }
+      acc.set(row, (i * kw + j) * C);
+    }
   return acc;
 }

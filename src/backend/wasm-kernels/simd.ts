@@ -6,6 +6,7 @@
  *
  * Exports (pointers are byte offsets into the heap, counts are 4-float vectors):
  * - mulRows(a, b, out, rows, n4, strideA, strideB, strideOut): out[r] = a[r] * b[r], row strides in bytes.
+ * - dotRows(a, b, acc, rows, n4, strideA, strideB): acc[k] = sum over rows r of a[r][k] * b[r][k] (float32).
  * - adamw(p, m, v, g, p2, m2, v2, n4, b1, ob1, b2, ob2, eps, decay, stepSize, invSqrtC2):
  *   m2 = b1 m + ob1 g; v2 = b2 v + ob2 g^2; p2 = decay p - stepSize m2 / (sqrt(v2) invSqrtC2 + eps) (float32).
  */
@@ -78,6 +79,26 @@ function mulRowsBody(): { params: number[]; locals: Code; code: Code } {
   return { params: [I32, I32, I32, I32, I32, I32, I32, I32], locals: vec([[2, I32]]), code };
 }
 
+function dotRowsBody(): { params: number[]; locals: Code; code: Code } {
+  // params: a0 b1 acc2 rows3 n4_4 sa5 sb6; locals: r7 pa8 pb9 (i32), s10 (v128)
+  const [A, B, ACC, ROWS, N4, SA, SB, R, PA, PB, S] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const inner = countdown(R, [
+    ...add(get(S), mul(load(get(PA)), load(get(PB)))), ...set(S),
+    ...iadd(get(PA), get(SA)), ...set(PA),
+    ...iadd(get(PB), get(SB)), ...set(PB),
+  ]);
+  const code = countdown(N4, [
+    ...splat([0x43, 0, 0, 0, 0]), ...set(S), // f32.const 0
+    ...get(A), ...set(PA), ...get(B), ...set(PB), ...get(ROWS), ...set(R),
+    ...inner,
+    ...store(get(ACC), get(S)),
+    ...iadd(get(ACC), i32c(16)), ...set(ACC),
+    ...iadd(get(A), i32c(16)), ...set(A),
+    ...iadd(get(B), i32c(16)), ...set(B),
+  ]);
+  return { params: [I32, I32, I32, I32, I32, I32, I32], locals: vec([[3, I32], [1, V128]]), code };
+}
+
 function adamwBody(): { params: number[]; locals: Code; code: Code } {
   // params: p0 m1 v2 g3 p2_4 m2_5 v2_6 n4_7 (i32); b1 8, ob1 9, b2 10, ob2 11, eps 12, decay 13, step 14, isc 15 (f32)
   // locals: off 16 (i32); G 17, Mn 18, Vn 19 (v128); splats 20..27 (v128)
@@ -105,6 +126,7 @@ function moduleBytes(): Uint8Array {
   const fns = [
     ["mulRows", mulRowsBody()],
     ["adamw", adamwBody()],
+    ["dotRows", dotRowsBody()],
   ] as const;
   const types = vec(fns.map(([, f]) => [0x60, ...vec(f.params.map((t) => [t])), 0x00]));
   const imports = vec([[...name("env"), ...name("mem"), 0x02, 0x00, ...uleb(1)]]);
@@ -121,6 +143,7 @@ function moduleBytes(): Uint8Array {
 
 export interface SimdKernels {
   mulRows(a: number, b: number, out: number, rows: number, n4: number, strideA: number, strideB: number, strideOut: number): void;
+  dotRows(a: number, b: number, acc: number, rows: number, n4: number, strideA: number, strideB: number): void;
   adamw(p: number, m: number, v: number, g: number, p2: number, m2: number, v2: number, n4: number, b1: number, ob1: number, b2: number, ob2: number, eps: number, decay: number, stepSize: number, invSqrtC2: number): void;
 }
 
