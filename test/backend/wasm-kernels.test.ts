@@ -146,9 +146,11 @@ describe("wasm training kernels vs cpu backend", function () {
       }
   });
 
-  it("Sum over leading axes (row-wise override) and other axis sets (stock), with keepDims", () => {
+  it("Sum over leading axes (row-wise override, SIMD when channels % 4 == 0) and other axis sets (stock), with keepDims", () => {
     const cases: Array<[number[], number | number[], boolean]> = [
       [[37, 5], 0, false],
+      [[300, 8], 0, false],
+      [[3, 70, 2, 12], [0, 1, 2], true],
       [[3, 4, 5, 6], [0, 1, 2], false],
       [[3, 4, 5, 6], [1, 0], true],
       [[3, 4, 5, 6], [-4, -3, -2], true],

@@ -7,6 +7,7 @@
  * Exports (pointers are byte offsets into the heap, counts are 4-float vectors):
  * - mulRows(a, b, out, rows, n4, strideA, strideB, strideOut): out[r] = a[r] * b[r], row strides in bytes.
  * - dotRows(a, b, acc, rows, n4, strideA, strideB): acc[k] = sum over rows r of a[r][k] * b[r][k] (float32).
+ * - sumRows(a, _, acc, rows, n4, strideA, _): acc[k] = sum over rows r of a[r][k] (float32).
  * - adamw(p, m, v, g, p2, m2, v2, n4, b1, ob1, b2, ob2, eps, decay, stepSize, invSqrtC2):
  *   m2 = b1 m + ob1 g; v2 = b2 v + ob2 g^2; p2 = decay p - stepSize m2 / (sqrt(v2) invSqrtC2 + eps) (float32).
  */
@@ -79,11 +80,11 @@ function mulRowsBody(): { params: number[]; locals: Code; code: Code } {
   return { params: [I32, I32, I32, I32, I32, I32, I32, I32], locals: vec([[2, I32]]), code };
 }
 
-function dotRowsBody(): { params: number[]; locals: Code; code: Code } {
-  // params: a0 b1 acc2 rows3 n4_4 sa5 sb6; locals: r7 pa8 pb9 (i32), s10 (v128)
+function dotRowsBody(withB = true): { params: number[]; locals: Code; code: Code } {
+  // params: a0 b1 acc2 rows3 n4_4 sa5 sb6; locals: r7 pa8 pb9 (i32), s10 (v128). Without b: a[r][k] summed.
   const [A, B, ACC, ROWS, N4, SA, SB, R, PA, PB, S] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const inner = countdown(R, [
-    ...add(get(S), mul(load(get(PA)), load(get(PB)))), ...set(S),
+    ...add(get(S), withB ? mul(load(get(PA)), load(get(PB))) : load(get(PA))), ...set(S),
     ...iadd(get(PA), get(SA)), ...set(PA),
     ...iadd(get(PB), get(SB)), ...set(PB),
   ]);
@@ -127,6 +128,7 @@ function moduleBytes(): Uint8Array {
     ["mulRows", mulRowsBody()],
     ["adamw", adamwBody()],
     ["dotRows", dotRowsBody()],
+    ["sumRows", dotRowsBody(false)],
   ] as const;
   const types = vec(fns.map(([, f]) => [0x60, ...vec(f.params.map((t) => [t])), 0x00]));
   const imports = vec([[...name("env"), ...name("mem"), 0x02, 0x00, ...uleb(1)]]);
@@ -144,6 +146,8 @@ function moduleBytes(): Uint8Array {
 export interface SimdKernels {
   mulRows(a: number, b: number, out: number, rows: number, n4: number, strideA: number, strideB: number, strideOut: number): void;
   dotRows(a: number, b: number, acc: number, rows: number, n4: number, strideA: number, strideB: number): void;
+  /** dotRows without b (b and strideB are ignored): acc[k] = sum over rows of a[r][k]. */
+  sumRows(a: number, b: number, acc: number, rows: number, n4: number, strideA: number, strideB: number): void;
   adamw(p: number, m: number, v: number, g: number, p2: number, m2: number, v2: number, n4: number, b1: number, ob1: number, b2: number, ob2: number, eps: number, decay: number, stepSize: number, invSqrtC2: number): void;
 }
 
