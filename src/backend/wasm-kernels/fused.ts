@@ -14,6 +14,9 @@ export const gateGradKernelName = "SvdSimpleGateGrad";
 export const layerNormKernelName = "SvdChannelLayerNorm";
 export const layerNormGradKernelName = "SvdChannelLayerNormGrad";
 
+/** Rows whose weight/bias gradients one SIMD call sums in float32. */
+const LN_BLOCK_ROWS = 64;
+
 export function simpleGate(backend: WasmBackend, x: TensorInfo): TensorInfo {
   const C2 = x.shape[x.shape.length - 1]!, C = C2 / 2;
   if (C2 % 2) throw new Error(`${gateKernelName}: last axis ${C2} is odd`);
@@ -60,6 +63,11 @@ export function channelLayerNorm(backend: WasmBackend, x: TensorInfo, weight: Te
   const out = backend.makeOutput(x.shape, "float32");
   const xs = backend.typedArrayFromHeap(x), w = backend.typedArrayFromHeap(weight), b = backend.typedArrayFromHeap(bias), y = backend.typedArrayFromHeap(out);
   const rows = xs.length / C;
+  const k = C % 4 === 0 ? simdKernelsFor(backend) : null;
+  if (k) {
+    k.layerNorm(xs.byteOffset, w.byteOffset, b.byteOffset, y.byteOffset, rows, C / 4, eps, 1 / C);
+    return out;
+  }
   for (let r = 0; r < rows; r++) {
     const base = r * C;
     let s = 0;
@@ -85,6 +93,28 @@ export function channelLayerNormGrad(backend: WasmBackend, x: TensorInfo, weight
   const dxOut = backend.makeOutput(x.shape, "float32");
   const dwOut = backend.makeOutput([C], "float32");
   const dbOut = backend.makeOutput([C], "float32");
+  const k = C % 4 === 0 ? simdKernelsFor(backend) : null;
+  if (k) {
+    // dw/db are summed in float32 over blocks of rows on the heap, then in float64 across blocks.
+    const scratch = backend.makeOutput([2, C], "float32");
+    const xs = backend.typedArrayFromHeap(x), w = backend.typedArrayFromHeap(weight), g = backend.typedArrayFromHeap(dy);
+    const dx = backend.typedArrayFromHeap(dxOut), sc = backend.typedArrayFromHeap(scratch);
+    const dw = new Float64Array(C), db = new Float64Array(C);
+    const rows = xs.length / C;
+    for (let r0 = 0; r0 < rows; r0 += LN_BLOCK_ROWS) {
+      sc.fill(0);
+      const off = 4 * r0 * C;
+      k.layerNormGrad(xs.byteOffset + off, w.byteOffset, g.byteOffset + off, dx.byteOffset + off, sc.byteOffset, sc.byteOffset + 4 * C, Math.min(LN_BLOCK_ROWS, rows - r0), C / 4, eps, 1 / C);
+      for (let c = 0; c < C; c++) {
+        dw[c] += sc[c]!;
+        db[c] += sc[C + c]!;
+      }
+    }
+    backend.typedArrayFromHeap(dwOut).set(dw);
+    backend.typedArrayFromHeap(dbOut).set(db);
+    backend.disposeData(scratch.dataId);
+    return [dxOut, dwOut, dbOut];
+  }
   const xs = backend.typedArrayFromHeap(x), w = backend.typedArrayFromHeap(weight), g = backend.typedArrayFromHeap(dy);
   const dx = backend.typedArrayFromHeap(dxOut);
   const dw = new Float64Array(C), db = new Float64Array(C), xn = new Float64Array(C);

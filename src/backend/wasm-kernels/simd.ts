@@ -8,6 +8,7 @@
  * - mulRows(a, b, out, rows, n4, strideA, strideB, strideOut): out[r] = a[r] * b[r], row strides in bytes.
  * - dotRows(a, b, acc, rows, n4, strideA, strideB): acc[k] = sum over rows r of a[r][k] * b[r][k] (float32).
  * - sumRows(a, _, acc, rows, n4, strideA, _): acc[k] = sum over rows r of a[r][k] (float32).
+ * - layerNorm / layerNormGrad: channel LayerNorm rows (see SimdKernels).
  * - adamw(p, m, v, g, p2, m2, v2, n4, b1, ob1, b2, ob2, eps, decay, stepSize, invSqrtC2):
  *   m2 = b1 m + ob1 g; v2 = b2 v + ob2 g^2; p2 = decay p - stepSize m2 / (sqrt(v2) invSqrtC2 + eps) (float32).
  */
@@ -100,6 +101,75 @@ function dotRowsBody(withB = true): { params: number[]; locals: Code; code: Code
   return { params: [I32, I32, I32, I32, I32, I32, I32], locals: vec([[3, I32], [1, V128]]), code };
 }
 
+const lane = (v: Code, l: number): Code => [...v, ...simd(0x1f), l]; // f32x4.extract_lane
+const hsum = (v: Code): Code => [...lane(v, 0), ...lane(v, 1), 0x92, ...lane(v, 2), 0x92, ...lane(v, 3), 0x92];
+const fmul = (a: Code, b: Code): Code => [...a, ...b, 0x94];
+const fadd = (a: Code, b: Code): Code => [...a, ...b, 0x92];
+const ONE: Code = [0x43, 0x00, 0x00, 0x80, 0x3f];
+const ZERO4: Code = splat([0x43, 0, 0, 0, 0]);
+const ishl4 = (a: Code): Code => [...a, ...i32c(4), 0x74];
+/** for (K = n4, OFF = 0; K; K--, OFF += 16) body */
+const overRow = (K: number, N4: number, OFF: number, body: Code): Code => [...get(N4), ...set(K), ...i32c(0), ...set(OFF), ...countdown(K, [...body, ...iadd(get(OFF), i32c(16)), ...set(OFF)])];
+
+/** Per row: mean and 1/sqrt(var + eps) over C4 vectors at X (two passes), into MEAN/INV and their splats VM/VI. */
+function rowStats(X: number, N4: number, K: number, OFF: number, EPS: number, INVC: number, MEAN: number, INV: number, S: number, T: number, VM: number, VI: number): Code {
+  const at = iadd(get(X), get(OFF));
+  return [
+    ...ZERO4, ...set(S),
+    ...overRow(K, N4, OFF, [...add(get(S), load(at)), ...set(S)]),
+    ...fmul(hsum(get(S)), get(INVC)), ...set(MEAN),
+    ...splat(get(MEAN)), ...set(VM),
+    ...ZERO4, ...set(S),
+    ...overRow(K, N4, OFF, [...sub(load(at), get(VM)), ...set(T), ...add(get(S), mul(get(T), get(T))), ...set(S)]),
+    ...ONE, ...fadd(fmul(hsum(get(S)), get(INVC)), get(EPS)), 0x91, 0x95, ...set(INV), // 1 / sqrt(var + eps)
+    ...splat(get(INV)), ...set(VI),
+  ];
+}
+
+function layerNormBody(): { params: number[]; locals: Code; code: Code } {
+  // params: x0 w1 b2 y3 rows4 n4_5 (i32) eps6 invC7 (f32); locals: k8 off9 (i32), mean10 inv11 (f32), s12 t13 vm14 vi15 (v128)
+  const [X, Wt, Bs, Y, ROWS, N4, EPS, INVC, K, OFF, MEAN, INV, S, T, VM, VI] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+  const at = (p: number) => iadd(get(p), get(OFF));
+  const code = countdown(ROWS, [
+    ...rowStats(X, N4, K, OFF, EPS, INVC, MEAN, INV, S, T, VM, VI),
+    ...overRow(K, N4, OFF, store(at(Y), add(mul(mul(sub(load(at(X)), get(VM)), get(VI)), load(at(Wt))), load(at(Bs))))),
+    ...iadd(get(X), ishl4(get(N4))), ...set(X),
+    ...iadd(get(Y), ishl4(get(N4))), ...set(Y),
+  ]);
+  return { params: [I32, I32, I32, I32, I32, I32, F32, F32], locals: vec([[2, I32], [2, F32], [4, V128]]), code };
+}
+
+function layerNormGradBody(): { params: number[]; locals: Code; code: Code } {
+  // params: x0 w1 g2 dx3 dw4 db5 rows6 n4_7 (i32) eps8 invC9 (f32)
+  // locals: k10 off11 (i32), mean12 inv13 mg14 mgx15 (f32), s16 s2_17 n18 gw19 vm20 vi21 t22 (v128)
+  const [X, Wt, G, DX, DW, DB, ROWS, N4, EPS, INVC, K, OFF, MEAN, INV, MG, MGX, S, S2, N, GW, VM, VI, T] = Array.from({ length: 23 }, (_, i) => i) as number[] as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+  const at = (p: number) => iadd(get(p), get(OFF));
+  const normed = [...mul(sub(load(at(X)), get(VM)), get(VI)), ...set(N)];
+  const code = countdown(ROWS, [
+    ...rowStats(X, N4, K, OFF, EPS, INVC, MEAN, INV, S, T, VM, VI),
+    ...ZERO4, ...set(S), ...ZERO4, ...set(S2),
+    ...overRow(K, N4, OFF, [
+      ...normed,
+      ...load(at(G)), ...set(T),
+      ...mul(get(T), load(at(Wt))), ...set(GW),
+      ...add(get(S), get(GW)), ...set(S),
+      ...add(get(S2), mul(get(GW), get(N))), ...set(S2),
+      ...store(at(DW), add(load(at(DW)), mul(get(T), get(N)))),
+      ...store(at(DB), add(load(at(DB)), get(T))),
+    ]),
+    ...fmul(hsum(get(S)), get(INVC)), ...set(MG),
+    ...fmul(hsum(get(S2)), get(INVC)), ...set(MGX),
+    ...overRow(K, N4, OFF, [
+      ...normed,
+      ...store(at(DX), mul(get(VI), sub(sub(mul(load(at(G)), load(at(Wt))), splat(get(MG))), mul(get(N), splat(get(MGX)))))),
+    ]),
+    ...iadd(get(X), ishl4(get(N4))), ...set(X),
+    ...iadd(get(G), ishl4(get(N4))), ...set(G),
+    ...iadd(get(DX), ishl4(get(N4))), ...set(DX),
+  ]);
+  return { params: [I32, I32, I32, I32, I32, I32, I32, I32, F32, F32], locals: vec([[2, I32], [4, F32], [7, V128]]), code };
+}
+
 function adamwBody(): { params: number[]; locals: Code; code: Code } {
   // params: p0 m1 v2 g3 p2_4 m2_5 v2_6 n4_7 (i32); b1 8, ob1 9, b2 10, ob2 11, eps 12, decay 13, step 14, isc 15 (f32)
   // locals: off 16 (i32); G 17, Mn 18, Vn 19 (v128); splats 20..27 (v128)
@@ -129,6 +199,8 @@ function moduleBytes(): Uint8Array {
     ["adamw", adamwBody()],
     ["dotRows", dotRowsBody()],
     ["sumRows", dotRowsBody(false)],
+    ["layerNorm", layerNormBody()],
+    ["layerNormGrad", layerNormGradBody()],
   ] as const;
   const types = vec(fns.map(([, f]) => [0x60, ...vec(f.params.map((t) => [t])), 0x00]));
   const imports = vec([[...name("env"), ...name("mem"), 0x02, 0x00, ...uleb(1)]]);
@@ -148,6 +220,10 @@ export interface SimdKernels {
   dotRows(a: number, b: number, acc: number, rows: number, n4: number, strideA: number, strideB: number): void;
   /** dotRows without b (b and strideB are ignored): acc[k] = sum over rows of a[r][k]. */
   sumRows(a: number, b: number, acc: number, rows: number, n4: number, strideA: number, strideB: number): void;
+  /** Rows of C = 4*n4: y = (x - mean) / sqrt(var + eps) * w + b (invC = 1/C). */
+  layerNorm(x: number, w: number, b: number, y: number, rows: number, n4: number, eps: number, invC: number): void;
+  /** Its gradient: dx per row; dw += dy * xn and db += dy accumulated (float32) into the given rows. */
+  layerNormGrad(x: number, w: number, dy: number, dx: number, dw: number, db: number, rows: number, n4: number, eps: number, invC: number): void;
   adamw(p: number, m: number, v: number, g: number, p2: number, m2: number, v2: number, n4: number, b1: number, ob1: number, b2: number, ob2: number, eps: number, decay: number, stepSize: number, invSqrtC2: number): void;
 }
 
