@@ -9,9 +9,9 @@ import * as path from "node:path";
 import type * as tfTypes from "@tensorflow/tfjs";
 import { initBackend } from "../../src/backend";
 import { createNetwork } from "../../src/models";
-import { parseSafetensors, readSafetensors, serializeSafetensors } from "../../src/io/safetensors";
 import { ConfigError } from "../../src/util/errors";
 import { Rng } from "../../src/util/rng";
+import { checkTorchGolden } from "./golden";
 
 const fixtures = path.join(__dirname, "../fixtures/restormer");
 const tiny = { type: "Restormer", dim: 8, num_blocks: [1, 1, 1, 1], num_refinement_blocks: 1 };
@@ -32,24 +32,7 @@ describe("models/Restormer", function () {
 
   it("matches PyTorch golden outputs for weights loaded from a PyTorch-layout safetensors file", () => {
     const net = createNetwork(tf, tiny, new Rng(0));
-    const file = path.join(fixtures, "tiny_restormer.safetensors");
-    net.params.loadTorchStateDict(readSafetensors(file).tensors, file);
-    const io = readSafetensors(path.join(fixtures, "io.safetensors")).tensors;
-    const x = io.get("input")!, want = io.get("output")!;
-    const got = tf.tidy(() => {
-      const nhwc = tf.transpose(tf.tensor(x.data, x.shape), [0, 2, 3, 1]) as tfTypes.Tensor4D;
-      return tf.transpose(net.apply(nhwc), [0, 3, 1, 2]).dataSync() as Float32Array;
-    });
-    let maxErr = 0, maxRef = 0;
-    for (let i = 0; i < got.length; i++) {
-      maxErr = Math.max(maxErr, Math.abs(got[i]! - want.data[i]!));
-      maxRef = Math.max(maxRef, Math.abs(want.data[i]!));
-    }
-    assert.ok(maxErr / maxRef < 1e-4, `max abs error ${maxErr} (max |ref| ${maxRef})`);
-    const saved = parseSafetensors(serializeSafetensors(net.params.toTorchStateDict())).tensors;
-    const orig = readSafetensors(file).tensors;
-    assert.deepEqual([...saved.keys()].sort(), [...orig.keys()].sort());
-    for (const [k, t] of orig) assert.deepEqual(saved.get(k)!.data, t.data, k);
+    checkTorchGolden(tf, net, path.join(fixtures, "tiny_restormer.safetensors"), path.join(fixtures, "io.safetensors"));
     net.params.dispose();
   });
 

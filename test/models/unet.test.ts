@@ -11,9 +11,9 @@ import type * as tfTypes from "@tensorflow/tfjs";
 import { initBackend } from "../../src/backend";
 import { createNetwork, createUnet, ParamStore, timestepEmbedding, type Init, type TorchLayout } from "../../src/models";
 import { unetDefaults } from "../../src/models/archs/unet";
-import { parseSafetensors, readSafetensors, serializeSafetensors } from "../../src/io/safetensors";
 import { ConfigError } from "../../src/util/errors";
 import { Rng } from "../../src/util/rng";
+import { checkTorchGolden } from "./golden";
 
 const fixtures = path.join(__dirname, "../fixtures/unet");
 const tiny = {
@@ -84,25 +84,8 @@ describe("models/Unet", function () {
 
   it("matches PyTorch golden outputs for weights loaded from a PyTorch-layout safetensors file", () => {
     const net = createNetwork(tf, tiny, new Rng(0));
-    const file = path.join(fixtures, "tiny_unet.safetensors");
-    net.params.loadTorchStateDict(readSafetensors(file).tensors, file);
+    checkTorchGolden(tf, net, path.join(fixtures, "tiny_unet.safetensors"), path.join(fixtures, "io.safetensors"));
     assert.equal(net.params.count(), 118355);
-    const io = readSafetensors(path.join(fixtures, "io.safetensors")).tensors;
-    const x = io.get("input")!, want = io.get("output")!;
-    const got = tf.tidy(() => {
-      const nhwc = tf.transpose(tf.tensor(x.data, x.shape), [0, 2, 3, 1]) as tfTypes.Tensor4D;
-      return tf.transpose(net.apply(nhwc), [0, 3, 1, 2]).dataSync() as Float32Array;
-    });
-    let maxErr = 0, maxRef = 0;
-    for (let i = 0; i < got.length; i++) {
-      maxErr = Math.max(maxErr, Math.abs(got[i]! - want.data[i]!));
-      maxRef = Math.max(maxRef, Math.abs(want.data[i]!));
-    }
-    assert.ok(maxErr / maxRef < 1e-4, `max abs error ${maxErr} (max |ref| ${maxRef})`);
-    const saved = parseSafetensors(serializeSafetensors(net.params.toTorchStateDict())).tensors;
-    const orig = readSafetensors(file).tensors;
-    assert.deepEqual([...saved.keys()].sort(), [...orig.keys()].sort());
-    for (const [k, t] of orig) assert.deepEqual(saved.get(k)!.data, t.data, k);
     net.params.dispose();
   });
 
