@@ -19,6 +19,7 @@ import { writeFileAtomic } from "../util/atomic";
 import { ConfigError } from "../util/errors";
 import { createProgress } from "../util/progress";
 import type { TrainConfig } from "./config";
+import { psnrMse } from "./fidelity";
 
 export function samplePsf(s: PairSample, fallbackSigma: number | undefined, file: string): PsfKernel {
   const m = s.meta as { psf?: PsfKernel; sigma?: number };
@@ -28,18 +29,6 @@ export function samplePsf(s: PairSample, fallbackSigma: number | undefined, file
   throw new ConfigError(file, "psf_sigma", "a PSF for the non-blind model: a dataset whose samples record it (meta.psf or meta.sigma, e.g. SyntheticBlur) or psf_sigma in pixels", undefined);
 }
 
-function psnrMse(a: Float32Array, b: Float32Array, H: number, W: number, C: number, crop: number, peak: number): { mse: number; psnr: number } {
-  let s = 0, n = 0;
-  for (let y = crop; y < H - crop; y++)
-    for (let x = crop; x < W - crop; x++)
-      for (let c = 0; c < C; c++) {
-        const d = a[(y * W + x) * C + c]! - b[(y * W + x) * C + c]!;
-        s += d * d;
-        n++;
-      }
-  const mse = s / Math.max(1, n);
-  return { mse, psnr: 10 * Math.log10((peak * peak) / Math.max(mse, 1e-20)) };
-}
 
 export async function runNonBlind(cfg: TrainConfig, tree: Record<string, unknown>, file: string, experimentsRoot: string): Promise<Record<string, number>> {
   const model = createNonBlindModel(cfg.model_type, tree, file);

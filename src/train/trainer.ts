@@ -28,6 +28,7 @@ import { runNonBlind } from "./nonblind-run";
 import { patchedInference } from "./patched";
 import { lrMultiplier } from "./schedule";
 import "./synthetic";
+import { psnrMse } from "./fidelity";
 
 type T4 = tfTypes.Tensor4D;
 
@@ -98,18 +99,6 @@ class SampleOrder {
   }
 }
 
-function psnrMse(a: Float32Array, b: Float32Array, H: number, W: number, C: number, crop: number, peak: number): { mse: number; psnr: number } {
-  let s = 0, n = 0;
-  for (let y = crop; y < H - crop; y++)
-    for (let x = crop; x < W - crop; x++)
-      for (let c = 0; c < C; c++) {
-        const d = a[(y * W + x) * C + c]! - b[(y * W + x) * C + c]!;
-        s += d * d;
-        n++;
-      }
-  const mse = s / Math.max(1, n);
-  return { mse, psnr: 10 * Math.log10((peak * peak) / Math.max(mse, 1e-20)) };
-}
 
 export class Trainer {
   readonly cfg: TrainConfig;
