@@ -70,18 +70,26 @@ export function channelLayerNorm(backend: WasmBackend, x: TensorInfo, weight: Te
   }
   for (let r = 0; r < rows; r++) {
     const base = r * C;
-    let s = 0;
-    for (let c = 0; c < C; c++) s += xs[base + c]!;
-    const mean = s / C;
-    let v = 0;
-    for (let c = 0; c < C; c++) {
-      const d = xs[base + c]! - mean;
-      v += d * d;
-    }
-    const inv = 1 / Math.sqrt(v / C + eps);
+    rowStats(xs, base, C, eps);
+    const mean = rowStat[0]!, inv = rowStat[1]!;
     for (let c = 0; c < C; c++) y[base + c] = (xs[base + c]! - mean) * inv * w[c]! + b[c]!;
   }
   return out;
+}
+
+/** Mean and 1/sqrt(var + eps) of one row of C channels (two-pass), into `rowStat` (no allocation per row). */
+const rowStat = new Float64Array(2);
+function rowStats(xs: Float32Array, base: number, C: number, eps: number): void {
+  let s = 0;
+  for (let c = 0; c < C; c++) s += xs[base + c]!;
+  const mean = s / C;
+  let v = 0;
+  for (let c = 0; c < C; c++) {
+    const d = xs[base + c]! - mean;
+    v += d * d;
+  }
+  rowStat[0] = mean;
+  rowStat[1] = 1 / Math.sqrt(v / C + eps);
 }
 
 /**
@@ -121,15 +129,8 @@ export function channelLayerNormGrad(backend: WasmBackend, x: TensorInfo, weight
   const rows = xs.length / C;
   for (let r = 0; r < rows; r++) {
     const base = r * C;
-    let s = 0;
-    for (let c = 0; c < C; c++) s += xs[base + c]!;
-    const mean = s / C;
-    let v = 0;
-    for (let c = 0; c < C; c++) {
-      const d = xs[base + c]! - mean;
-      v += d * d;
-    }
-    const inv = 1 / Math.sqrt(v / C + eps);
+    rowStats(xs, base, C, eps);
+    const mean = rowStat[0]!, inv = rowStat[1]!;
     let sg = 0, sgx = 0;
     for (let c = 0; c < C; c++) {
       const n = (xs[base + c]! - mean) * inv;
