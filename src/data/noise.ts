@@ -3,7 +3,7 @@
  * that draws its randomness and returns the parameters it drew, so generation can record them.
  */
 import type { Rng } from "../util/rng";
-import { PixelStream } from "./pixelNoise";
+import { PixelStream } from "./pixel-noise";
 import { makeImage, type ImageHWC } from "./types";
 
 const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
@@ -26,7 +26,7 @@ export function addGaussianNoise(img: ImageHWC, sigma: number, rng: Rng, mu = 0,
 export function addPoissonGaussianNoise(img: ImageHWC, peak: number, readSigma: number, rng: Rng, clip = true): ImageHWC {
   const out = new Float32Array(img.data.length);
   const src = img.data;
-  // ~10⁶ draws per image: a PixelStream seeded from rng (see pixelNoise.ts for why)
+  // ~10⁶ draws per image: a PixelStream seeded from rng (see pixel-noise.ts for why)
   const s = new PixelStream(rng);
   const invPeak = 1 / peak;
   for (let i = 0; i < out.length; i++) {

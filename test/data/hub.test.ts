@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { createDataset, generateDataset, planPush, pushDataset } from "../../src/data";
 import { main } from "../../src/cli/main";
 import { smallBasis, syntheticConfig, tempDir, filesUnder } from "./helpers/fixtures";
-import { startMockHub, type MockHub } from "./helpers/mockHub";
+import { startMockHub, type MockHub } from "./helpers/mock-hub";
 
 process.env.SVD_QUIET = "1";
 

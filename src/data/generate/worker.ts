@@ -3,13 +3,13 @@
  * renders samples on request and sends back PNG bytes (transferred, not copied).
  */
 import { parentPort } from "node:worker_threads";
-import { basisBlurFromArrays, type SharedBasis } from "../basisBlur";
+import { basisBlurFromArrays, type SharedBasis } from "../basis-blur";
 import type { BlurOperator } from "../blur";
 import type { ImageSource } from "../sources";
 import type { Plan } from "./plan";
 import { generateSample, makeSource } from "./sample";
 import type { GenerationConfig } from "./config";
-import { loadBlurFactory } from "./blurModule";
+import { loadBlurFactory } from "./blur-module";
 
 export interface InitMessage {
   type: "init";

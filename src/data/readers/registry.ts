@@ -15,7 +15,7 @@
 import * as fs from "node:fs";
 import { ConfigError, InputFileError } from "../../util/errors";
 import type { BlurFactory, BlurOperator } from "../blur";
-import { createBasisBlur } from "../basisBlur";
+import { createBasisBlur } from "../basis-blur";
 import { downloadHubDataset } from "../hub";
 import { FolderSource, SyntheticSource, type ImageSource } from "../sources";
 import { TransformPipeline } from "../transforms/pipeline";

@@ -1,11 +1,11 @@
 /** Built-in synthetic scenes by name; every generator is a pure function of its Rng and size. */
 import type { Rng } from "../../util/rng";
 import type { ImageHWC } from "../types";
-import { deadLeaves } from "./deadLeaves";
+import { deadLeaves } from "./dead-leaves";
 import { naturalScene } from "./natural";
-import { siemensStar } from "./siemensStar";
-import { slantedEdge } from "./slantedEdge";
-import { whiteNoise } from "./whiteNoise";
+import { siemensStar } from "./siemens-star";
+import { slantedEdge } from "./slanted-edge";
+import { whiteNoise } from "./white-noise";
 
 export { deadLeaves, naturalScene, siemensStar, slantedEdge, whiteNoise };
 export { fractalNoise } from "./natural";

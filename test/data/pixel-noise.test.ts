@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { logFactorial, PixelStream } from "../../src/data/pixelNoise";
+import { logFactorial, PixelStream } from "../../src/data/pixel-noise";
 import { logGamma, Rng } from "../../src/util/rng";
 
 /** Pearson χ² of `n` draws against the Poisson(λ) pmf, tail bins merged so every expected count ≥ 5. */
@@ -28,7 +28,7 @@ function chiSquare(counts: Map<number, number>, lambda: number, n: number): { ch
   return { chi2, dof: bins - 1 };
 }
 
-describe("data/pixelNoise: PixelStream", () => {
+describe("data/pixel-noise: PixelStream", () => {
   it("logFactorial matches Python's math.lgamma(k + 1)", () => {
     // golden: /usr/bin/python3 -c "import math; print([math.lgamma(k+1) for k in (0,1,5,9,10,11,50,1000)])"
     const golden = [0.0, 0.0, 4.787491742782047, 12.801827480081467, 15.104412573075514, 17.502307845873887, 148.47776695177305, 5912.128178488163];

@@ -4,7 +4,7 @@
  * NumPy reference of bench/dataset.ts renders (`rng.random((3, H, W))`).
  */
 import type { Rng } from "../../util/rng";
-import { PixelStream } from "../pixelNoise";
+import { PixelStream } from "../pixel-noise";
 import { makeImage, type ImageHWC } from "../types";
 
 export function whiteNoise(rng: Rng, height: number, width: number, channels: number): ImageHWC {

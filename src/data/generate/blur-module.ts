@@ -3,7 +3,7 @@
  * exports `createBlur: BlurFactory` (how tests plug a simple operator into worker threads, which
  * cannot receive functions).
  */
-import { createBasisBlur } from "../basisBlur";
+import { createBasisBlur } from "../basis-blur";
 import type { BlurFactory } from "../blur";
 
 export function loadBlurFactory(modulePath?: string): BlurFactory {
