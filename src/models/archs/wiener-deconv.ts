@@ -6,7 +6,7 @@
  * padding cropped afterwards. K_n (`Ks`, one per PSF, init 1) is learnable.
  *
  * tfjs has no FFT kernels on wasm/cpu, so the filter is a custom op over typed-array FFTs
- * (src/optics/fft2.ts) with an explicit gradient:
+ * (src/fft/fft2.ts) with an explicit gradient:
  *   ∂L/∂y = padᵀ Re IFFT2(conj(G)·D),  ∂L/∂K_n = Re Σ_f ∂G_f/∂K_n · Y_f · conj(D_f) / (P·Q),
  * where D = FFT2 of the output gradient embedded in the padded frame, G = conj(H)/(|H|² + K·w) and
  * ∂G/∂K = −w·conj(H)/(|H|² + K·w)².
@@ -18,7 +18,7 @@
  */
 import type * as tfTypes from "@tensorflow/tfjs";
 import { readSafetensors } from "../../io/safetensors";
-import { fft2InPlace } from "../../optics/fft2";
+import { fft2InPlace } from "../../fft";
 import { reflectIndex } from "../../util/border";
 import type { Tf } from "../layers";
 import type { Network } from "../network";

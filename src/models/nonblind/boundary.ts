@@ -7,7 +7,7 @@
  *   size, deconvolved circularly, then cropped back: no wrap-around between opposite borders.
  */
 import type { ImageHWC } from "../../data/types";
-import { nextPowerOfTwo } from "../../optics/fft2";
+import { nextPowerOfTwo } from "../../fft";
 import { symmetricIndex } from "../../util/border";
 
 export type Boundary = "circular" | "reflect";
