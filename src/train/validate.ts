@@ -6,7 +6,7 @@
 import type * as tfTypes from "@tensorflow/tfjs";
 import { datasetTypes } from "../data/readers/registry";
 import { TransformPipeline } from "../data/transforms/pipeline";
-import { knownModelTypes, modelTypeEntry } from "../models/model-types";
+import { modelTypeEntry, modelTypeOptionKeys } from "../models/model-types";
 import { createNetwork } from "../models/registry";
 import { ConfigError } from "../util/errors";
 import { Rng } from "../util/rng";
@@ -30,7 +30,7 @@ export function checkTrainConfig(tf: typeof tfTypes, file: string, overrides: re
   const entry = modelTypeEntry(c.model_type, file);
   parseLoss(c.train.loss, file);
   // Top-level options of the model types (iterations, noise_level, ...) are read from the tree.
-  const modelOptions = new Set(knownModelTypes().flatMap((m) => Object.keys(modelTypeEntry(m, file).options ?? {})));
+  const modelOptions = new Set(modelTypeOptionKeys());
   const unusedKeys = loaded.unknownKeys.filter((k) => !modelOptions.has(k));
   const out: ConfigCheck = { file, modelType: entry.name, unusedKeys, datasets: {} };
   if (entry.trainable) {
