@@ -52,7 +52,7 @@ export class Registry<T> {
   }
 
   /**
-   * The entry called `name`, or a ConfigError at `where` listing the known names. `found` is the
+   * The entry called `name`, or a ConfigError at `where` listing the known names (sorted). `found` is the
    * value shown in the error when it differs from `name` (a loss string holding the name, say).
    * Without `where` (lookups from code or a notebook) the error names `<config>: type`.
    */
@@ -60,7 +60,8 @@ export class Registry<T> {
     const entry = typeof name === "string" ? this.entries.get(name) : undefined;
     if (entry === undefined) {
       const detail = typeof name === "string" ? `unknown ${this.what} '${name}'` : `a ${this.what} is named by a string`;
-      throw new ConfigError(where.file, where.keyPath, `one of ${this.names().join(", ")}`, found, detail);
+      // sorted: easier to scan than registration order
+      throw new ConfigError(where.file, where.keyPath, `one of ${this.names().sort().join(", ")}`, found, detail);
     }
     return entry;
   }

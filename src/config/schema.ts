@@ -72,8 +72,8 @@ export function satisfies<T>(expected: string, ok: (v: unknown) => boolean): Sch
   });
 }
 
-/** Any value, passed through unchecked (checked later by the code that reads it). */
-export const anything = (): Schema<unknown> => make("any value", (v) => v);
+/** Any value or none, passed through unchecked (checked later by the code that reads it, if any). */
+export const anything = (): Schema<unknown> => ({ ...make("any value", (v) => v), fallback: () => undefined });
 
 export const integer = (opts: { min?: number; max?: number } = {}) => number({ ...opts, integer: true });
 

@@ -27,7 +27,6 @@ import { evalLoss, parseLoss, type LossTerm } from "./losses";
 import { runNonBlind } from "./nonblind-run";
 import { patchedInference } from "./patched";
 import { lrMultiplier } from "./schedule";
-import "./synthetic";
 import { psnrMse } from "./fidelity";
 
 type T4 = tfTypes.Tensor4D;
