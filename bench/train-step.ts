@@ -5,12 +5,13 @@
  * test/fixtures/nafnet/make_fixture.py) in the same run; prints both medians and the ratio.
  *
  *   npx tsx bench/train-step.ts [--width 32] [--enc 1,1,1,28] [--dec 1,1,1,1] [--batch 4] [--size 64] [--steps 5]
+ *                               [--backend auto|webgpu|wasm|cpu]   (as SVD_BACKEND; webgpu takes a software adapter too)
  */
 import { spawnSync } from "node:child_process";
 import * as os from "node:os";
 import * as path from "node:path";
 import type * as tfTypes from "@tensorflow/tfjs";
-import { initBackend } from "../src/backend";
+import { initBackend, requestedBackend } from "../src/backend";
 import { createNetwork } from "../src/models";
 import { AdamW } from "../src/train/adamw";
 import { Rng } from "../src/util/rng";
@@ -25,10 +26,11 @@ const dec = arg("dec", "1,1,1,1").split(",").map(Number);
 const B = Number(arg("batch", "4"));
 const S = Number(arg("size", "64"));
 const steps = Number(arg("steps", "5"));
+const backend = requestedBackend(arg("backend", process.env.SVD_BACKEND || "auto"), "--backend");
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
 
 async function ours(): Promise<{ ms: number; backend: string; params: number }> {
-  const { tf, info } = await initBackend();
+  const { tf, info } = await initBackend(backend);
   const net = createNetwork(tf, { type: "NAFNet", width, enc_blk_nums: enc, middle_blk_num: 1, dec_blk_nums: dec }, new Rng(0));
   const entries = net.params.entries();
   const opt = new AdamW(tf, entries, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 });
