@@ -5,6 +5,7 @@ export * as util from "./util";
 export * as config from "./config";
 export * as io from "./io";
 export * as backend from "./backend";
+export * as fft from "./fft";
 export * as optics from "./optics";
 export * as psf from "./psf";
 export * as basis from "./basis";

@@ -13,7 +13,7 @@
  */
 export * from "./types";
 export * from "./blur";
-export * from "./codec";
+export { decodeImage, dequantize, encodePng, quantize, readImageFile, type BitDepth, type DecodedImage } from "../io/image";
 export * from "./color";
 export * from "./noise";
 export * as scenes from "./scenes";

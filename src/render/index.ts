@@ -6,5 +6,5 @@ export * from "./types";
 export * from "./fft-engine";
 export * from "./tf-engine";
 export * from "./dense";
-export * from "./noise";
+export { addNoise, type NoiseModel } from "../data/noise";
 export * from "./parallel";

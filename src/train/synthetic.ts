@@ -11,6 +11,7 @@
 import { registerDataset, type DatasetContext } from "../data/readers/registry";
 import type { PairDataset } from "../data/readers/dataset";
 import type { ImageHWC, PairSample } from "../data/types";
+import { symmetricIndex } from "../util/border";
 import { ConfigError } from "../util/errors";
 import { Rng } from "../util/rng";
 
@@ -36,12 +37,6 @@ export function gaussianKernel1d(sigma: number): Float32Array {
   return k;
 }
 
-function reflect(i: number, n: number): number {
-  // scipy 'reflect' (half-sample symmetric): -1 -> 0, n -> n-1
-  while (i < 0 || i >= n) i = i < 0 ? -i - 1 : 2 * n - i - 1;
-  return i;
-}
-
 /** Separable convolution of an HWC image with a symmetric 1D kernel along rows and columns. */
 export function blurSeparable(img: ImageHWC, k: Float32Array): ImageHWC {
   const { height: H, width: W, channels: C } = img;
@@ -52,14 +47,14 @@ export function blurSeparable(img: ImageHWC, k: Float32Array): ImageHWC {
     for (let x = 0; x < W; x++)
       for (let c = 0; c < C; c++) {
         let s = 0;
-        for (let j = -r; j <= r; j++) s += k[j + r]! * img.data[(y * W + reflect(x + j, W)) * C + c]!;
+        for (let j = -r; j <= r; j++) s += k[j + r]! * img.data[(y * W + symmetricIndex(x + j, W)) * C + c]!;
         tmp[(y * W + x) * C + c] = s;
       }
   for (let y = 0; y < H; y++)
     for (let x = 0; x < W; x++)
       for (let c = 0; c < C; c++) {
         let s = 0;
-        for (let j = -r; j <= r; j++) s += k[j + r]! * tmp[(reflect(y + j, H) * W + x) * C + c]!;
+        for (let j = -r; j <= r; j++) s += k[j + r]! * tmp[(symmetricIndex(y + j, H) * W + x) * C + c]!;
         out[(y * W + x) * C + c] = s;
       }
   return { ...img, data: out };

@@ -4,3 +4,4 @@ export * from "./float16";
 export * from "./ndarray";
 export * from "./atomic";
 export * from "./progress";
+export * from "./border";

@@ -4,7 +4,7 @@ import { Rng } from "../../util/rng";
 import { readImage, writeImage } from "../../io/image";
 import { readBasisFile } from "../../basis/file";
 import { FftRenderer } from "../../render/fft-engine";
-import { addNoise, type NoiseModel } from "../../render/noise";
+import { addNoise, type NoiseModel } from "../../data/noise";
 import { hwcToPlanar, planarToHwc, type Boundary, type RenderForm } from "../../render/types";
 
 export function registerRender(program: Command): void {

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { InputFileError } from "../../util/errors";
-import { decodeImage } from "../codec";
+import { decodeImage } from "../../io/image";
 import { loadHyparquet, type Any } from "../esm";
 import type { ImageHWC, SampleMeta, SplitName } from "../types";
 import type { RawPairSource } from "./dataset";

@@ -15,6 +15,7 @@
  * transforms of one size allocate nothing after the first call.
  */
 import FFT = require("fft.js");
+import { cachedPlan } from "./plan-cache";
 
 /** A 1D complex transform of one fixed length. Input and output are interleaved complex arrays. */
 export interface Fft1d {
@@ -150,17 +151,10 @@ class BluesteinPlan implements Fft1d {
   }
 }
 
-const planCache = new Map<number, Fft1d>();
-
 /** The cached 1D plan for `size` (any positive integer). */
 export function fftPlan(size: number): Fft1d {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`FFT size must be a positive integer, got ${size}`);
-  let plan = planCache.get(size);
-  if (!plan) {
-    plan = size === 1 ? new IdentityPlan() : isPowerOfTwo(size) ? new RadixPlan(size) : new BluesteinPlan(size);
-    planCache.set(size, plan);
-  }
-  return plan;
+  return cachedPlan<Fft1d>("fft1d", size, () => (size === 1 ? new IdentityPlan() : isPowerOfTwo(size) ? new RadixPlan(size) : new BluesteinPlan(size)));
 }
 
 /** Scratch line buffers per length, reused by the 2D transforms (JS is single-threaded). */
