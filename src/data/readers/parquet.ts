@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { InputFileError } from "../../util/errors";
 import { decodeImage } from "../../io/image";
-import { loadHyparquet, type Any } from "../esm";
+import { loadHyparquet, type Any } from "../../io/esm";
 import type { ImageHWC, SampleMeta, SplitName } from "../types";
 import type { RawPairSource } from "./dataset";
 import { globToRegExp, listFilesRecursive } from "./files";
