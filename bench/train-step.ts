@@ -7,12 +7,13 @@
  * (other jobs on the machine make timings noisy).
  *
  *   npx tsx bench/train-step.ts [--width 32] [--enc 1,1,1,28] [--dec 1,1,1,1] [--batch 4] [--size 64] [--steps 5]
+ *                               [--backend auto|webgpu|wasm|cpu]   (as SVD_BACKEND; webgpu takes a software adapter too)
  */
 import { spawnSync } from "node:child_process";
 import * as os from "node:os";
 import * as path from "node:path";
 import type * as tfTypes from "@tensorflow/tfjs";
-import { initBackend, installNativeKernels, nativeStatus, setNativeThreads } from "../src/backend";
+import { initBackend, installNativeKernels, nativeStatus, requestedBackend, setNativeThreads } from "../src/backend";
 import { uninstallNativeKernels } from "../src/backend/native";
 import { createNetwork } from "../src/models";
 import { AdamW } from "../src/train/adamw";
@@ -28,10 +29,11 @@ const dec = arg("dec", "1,1,1,1").split(",").map(Number);
 const B = Number(arg("batch", "4"));
 const S = Number(arg("size", "64"));
 const steps = Number(arg("steps", "5"));
+const backend = requestedBackend(arg("backend", process.env.SVD_BACKEND || "auto"), "--backend");
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
 
 async function ours(): Promise<{ ms: number; backend: string; params: number }> {
-  const { tf, info } = await initBackend();
+  const { tf, info } = await initBackend(backend);
   tf.setBackend(info.active);
   const net = createNetwork(tf, { type: "NAFNet", width, enc_blk_nums: enc, middle_blk_num: 1, dec_blk_nums: dec }, new Rng(0));
   const entries = net.params.entries();
@@ -81,7 +83,7 @@ const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
   console.log(`NAFNet width ${width}, enc [${enc}], middle 1, dec [${dec}]; batch ${B} x ${S}x${S}x3; median of ${steps} steps; ${os.cpus().length} cores`);
   console.log(`  load average at start (1/5/15 min): ${load()}`);
   const rows: Array<[string, number]> = [];
-  const { tf, info } = await initBackend();
+  const { tf, info } = await initBackend(backend);
   const native = info.active === "wasm" && installNativeKernels(tf);
   let params = 0;
   if (native) {
