@@ -7,10 +7,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { initBackend } from "../../backend";
-import type { ImageHWC } from "../../data";
+import { SyntheticBlurDataset, type ImageHWC } from "../../data";
 import { createNonBlindModel, nonblind } from "../../models";
 import { writeFileAtomic } from "../../util";
-import { meanScores, restoreImage, scoreRestorations, type RestorationScore, writeTrainingReport, type ReportComparison, SyntheticBlurDataset, Trainer } from "../../train";
+import { meanScores, restoreImage, scoreRestorations, type RestorationScore, writeTrainingReport, type ReportComparison, Trainer } from "../../train";
 
 /** Steps of the quickstart run (about a minute on two cores); SVD_QUICKSTART_STEPS overrides (tests). */
 export const quickstartTrainSteps = 300;
