@@ -45,7 +45,7 @@ export function registerPsf(program: Command): void {
     .command("families")
     .description("list the PSF families a config's psf.type can name")
     .action(() => {
-      for (const f of Object.values(families)) process.stdout.write(`${f.name.padEnd(14)} ${f.description}\n`);
+      for (const [, f] of families.list()) process.stdout.write(`${f.name.padEnd(14)} ${f.description}\n`);
     });
 }
 
