@@ -84,14 +84,24 @@ export class ParamStore {
   private readonly specs = new Map<string, ParamSpec>();
   /** tf variable names are global: each store prefixes its own. */
   private readonly id = ++storeCounter;
+  /**
+   * `allocate: false` records names and shapes only (no tensors, no random draws): for telling
+   * which architecture a weights file fits; such a store cannot run or load.
+   */
   constructor(
     private readonly tf: typeof tfTypes,
     private readonly rng: Rng,
+    private readonly opts: { allocate?: boolean } = {},
   ) {}
 
   add(name: string, shape: number[], init: Init, layout: TorchLayout, vectorTorchShape?: number[]): tfTypes.Variable {
     if (this.specs.has(name)) throw new Error(`duplicate parameter name ${name}`);
     const n = shape.reduce((a, b) => a * b, 1);
+    if (this.opts.allocate === false) {
+      const placeholder = { shape, size: n, dispose() {} } as unknown as tfTypes.Variable;
+      this.specs.set(name, { name, variable: placeholder, layout, torchShape: torchShapeOf(shape, layout, vectorTorchShape) });
+      return placeholder;
+    }
     const data = new Float32Array(n);
     if (init.kind === "constant") data.fill(init.value);
     else if (init.kind === "normal") for (let i = 0; i < n; i++) data[i] = this.rng.normal(0, init.std);
