@@ -102,8 +102,9 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): PyValue {
   };
   const take = (n: number) => (need(n), (pos += n), bytes.subarray(pos - n, pos));
   const text = (n: number) => {
+    const raw = take(n);
     try {
-      return utf8.decode(take(n));
+      return utf8.decode(raw);
     } catch {
       return fail("string is not valid UTF-8");
     }
