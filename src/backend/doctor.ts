@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { initBackend, type BackendInfo } from "./select";
 import type * as tfTypes from "@tensorflow/tfjs";
-import { measureThreadUsage, type ThreadUsage } from "./thread-usage";
+import { measureThreadUsage, type ThreadUsage } from "../util/thread-usage";
 import { adapterLabel, probeWebGPU, type WebGPUProbe } from "./webgpu";
 
 export interface DoctorReport {
