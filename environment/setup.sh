@@ -4,6 +4,7 @@
 #    (h5py opens our HDF5 files; NumPy/SciPy/scikit-image/PyTorch give golden values and timings);
 #  - jupyter-server, python3-jupyterlab-server, jupyter-client: the server side of `npm run lab`;
 #  - chromium + fonts: the browser test and static figure export (repeatable fonts);
+#  - g++ + libdnnl-dev (oneDNN): the native conv/matmul addon (native/, `npm run build:native`);
 #  - Mesa's Vulkan drivers from bookworm-backports (lavapipe, a software Vulkan device): lets the WebGPU
 #    route (dawn.node) be tested on machines without a GPU. Bookworm's own Mesa 22.3 lacks the
 #    descriptor-indexing features Dawn requires, so requestAdapter() returns null with it
@@ -14,6 +15,7 @@ PACKAGES=(
   python3-numpy python3-h5py python3-scipy python3-skimage
   jupyter-server python3-jupyterlab-server jupyter-client python3-nbclient python3-nbformat
   chromium fonts-dejavu-core
+  g++ libdnnl-dev
 )
 if [ "${SVD_SETUP_WITH_TORCH:-0}" = "1" ]; then PACKAGES+=(python3-torch); fi
 BACKPORTS_LIST=/etc/apt/sources.list.d/bookworm-backports.sources
