@@ -3,7 +3,7 @@
  * on held-out pairs), and where it stands against the non-blind baselines, which are given the true
  * PSF and so solve an easier problem. The sentences are derived from the numbers only.
  */
-import type { RestorationScore } from "../../train/infer";
+import type { RestorationScore } from "../../train";
 
 export interface LearningVerdict {
   /** PSNR of the network minus PSNR of the blurred input (dB). */
