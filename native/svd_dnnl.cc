@@ -1,12 +1,11 @@
 // N-API addon: oneDNN convolution (forward, backward data, backward weights; groups for depthwise)
-// matmul and a fused AdamW update over float32 buffers the caller owns (tfjs wasm heap views), NHWC activations and
+// and matmul over float32 buffers the caller owns (tfjs wasm heap views), NHWC activations and
 // tfjs filter layouts. Primitives are built once per geometry and cached: building one costs far
 // more than running it on the small NAFNet tensors.
 #include <node_api.h>
 #include <omp.h>
 #include <oneapi/dnnl/dnnl.hpp>
 
-#include <cmath>
 #include <map>
 #include <memory>
 #include <string>
@@ -252,49 +251,6 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
   });
 }
 
-// ---- fused AdamW --------------------------------------------------------------------------------
-
-// adamw(p, m, v, g, pOut, mOut, vOut, [beta1, beta2, eps, decay, stepSize, sqrtC2]): one pass,
-// the arithmetic of src/backend/wasm-kernels/adamw.ts (PyTorch's AdamW) with float64 intermediates,
-// split over the OpenMP threads (the update is memory bound: 7 float streams).
-napi_value AdamW(napi_env env, napi_callback_info info) {
-  return guarded(env, [&]() -> napi_value {
-    auto a = args(env, info, 8);
-    size_t n = 0;
-    check(env, napi_get_typedarray_info(env, a[0], nullptr, &n, nullptr, nullptr, nullptr), "param");
-    const float* p = floats(env, a[0], n, "param");
-    const float* m = floats(env, a[1], n, "m");
-    const float* v = floats(env, a[2], n, "v");
-    const float* g = floats(env, a[3], n, "grad");
-    float* p2 = floats(env, a[4], n, "paramOut");
-    float* m2 = floats(env, a[5], n, "mOut");
-    float* v2 = floats(env, a[6], n, "vOut");
-    uint32_t na = 0;
-    check(env, napi_get_array_length(env, a[7], &na), "attrs");
-    if (na != 6) throw JsError{"svd_dnnl: adamw attrs need [beta1, beta2, eps, decay, stepSize, sqrtC2], got " + std::to_string(na) + " values"};
-    double h[6];
-    for (uint32_t i = 0; i < 6; i++) {
-      napi_value e;
-      check(env, napi_get_element(env, a[7], i, &e), "attrs element");
-      check(env, napi_get_value_double(env, e, &h[i]), "attrs value");
-    }
-    const double b1 = h[0], b2 = h[1], eps = h[2], decay = h[3], stepSize = h[4], invSqrtC2 = 1 / h[5];
-    const double ob1 = 1 - b1, ob2 = 1 - b2;
-    const int64_t count = int64_t(n);
-    // Below ~64k values a parallel region costs more than it saves.
-#pragma omp parallel for simd schedule(static) if (count > 65536)
-    for (int64_t i = 0; i < count; i++) {
-      const double gi = g[i];
-      const double mi = m[i] * b1 + gi * ob1;
-      const double vi = v[i] * b2 + gi * gi * ob2;
-      m2[i] = float(mi);
-      v2[i] = float(vi);
-      p2[i] = float(p[i] * decay - (mi / (std::sqrt(vi) * invSqrtC2 + eps)) * stepSize);
-    }
-    return nullptr;
-  });
-}
-
 // ---- threads and identity ------------------------------------------------------------------------
 
 napi_value SetThreads(napi_env env, napi_callback_info info) {
@@ -330,7 +286,6 @@ napi_value Version(napi_env env, napi_callback_info) {
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"conv", nullptr, Conv, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"adamw", nullptr, AdamW, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"matmul", nullptr, Matmul, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -2,7 +2,7 @@
  * The oneDNN kernels (src/backend/native, native/svd_dnnl.cc) against tfjs's cpu backend on random
  * inputs: conv and depthwise forward and both gradients (through tf.grads) over strides, paddings
  * and kernel sizes, dilated forward convs, conv2dTranspose, matMul with transpose flags and
- * broadcast batches; the fused AdamW update; no leaks; the thread setting; and the wasm fallback (kernels uninstalled, and
+ * broadcast batches; no leaks; the thread setting; and the wasm fallback (kernels uninstalled, and
  * SVD_NATIVE=0 in a child process) still training.
  *
  * Skips, saying why, only when the addon is not built; under SVD_NATIVE_REQUIRED=1 (.ci/run) a
@@ -17,7 +17,6 @@ import { initBackend, installNativeKernels, nativeStatus, setNativeThreads } fro
 import { uninstallNativeKernels } from "../../src/backend/native";
 import { requestedThreads } from "../../src/backend/native/addon";
 import { createNetwork } from "../../src/models";
-import { AdamW } from "../../src/train/adamw";
 import { Rng } from "../../src/util/rng";
 import { compareWithCpu, randArray } from "./compare-backends";
 
@@ -159,28 +158,6 @@ describe("native oneDNN kernels vs cpu backend", function () {
           ]);
           assert.ok(err < TOLERANCE, `${aShape} x ${bShape} transposeA=${ta} transposeB=${tb}: relative error ${err}`);
         }
-  });
-
-  it("fused AdamW (SvdAdamWStep, threaded above 64k values) matches the tf-op AdamW on cpu over 3 steps", () => {
-    const shapes = [[3, 3, 4, 5], [7], [300, 301]];
-    const init = shapes.map((s) => randArray(rng, size(s)));
-    const grads = [0, 1, 2].map(() => shapes.map((s) => randArray(rng, size(s))));
-    const run = (backend: string) => {
-      tf.setBackend(backend);
-      const params = shapes.map((s, i) => ({ name: `p${i}`, variable: tf.variable(tf.tensor(init[i]!, s)) }));
-      const opt = new AdamW(tf, params, { beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.05 });
-      grads.forEach((gs, step) => {
-        const g = Object.fromEntries(gs.map((d, i) => [`p${i}`, tf.tensor(d, shapes[i])]));
-        opt.apply(g, 0.01 * (step + 1));
-        tf.dispose(Object.values(g));
-      });
-      const out = [...params.map((p) => p.variable), ...opt.state().map(([, v]) => v)].map((t) => t.dataSync().slice());
-      opt.dispose();
-      params.forEach((p) => p.variable.dispose());
-      return out;
-    };
-    const ref = run("cpu"), got = run("wasm");
-    ref.forEach((r, k) => r.forEach((x, i) => assert.ok(Math.abs(got[k]![i]! - x) <= 1e-6 * Math.max(1, Math.abs(x)), `tensor ${k}[${i}]: ${got[k]![i]} vs ${x}`)));
   });
 
   it("leaks no tensors or wasm memory across a gradient step", () => {

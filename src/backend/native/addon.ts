@@ -15,8 +15,6 @@ export interface DnnlAddon {
   conv(mode: 0 | 1 | 2, a: Float32Array, b: Float32Array, out: Float32Array, geom: number[]): void;
   /** geom [batchA, batchB, M, K, N, transA, transB]. */
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, geom: number[]): void;
-  /** Fused AdamW: outputs pOut, mOut, vOut; attrs [beta1, beta2, eps, decay, stepSize, sqrtC2]. */
-  adamw(p: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, pOut: Float32Array, mOut: Float32Array, vOut: Float32Array, attrs: number[]): void;
   setThreads(n: number): void;
   /** The OpenMP team size a parallel region really gets. */
   threads(): number;

@@ -1,13 +1,11 @@
 /**
- * Registers the oneDNN addon's conv and matmul kernels (and its threaded fused AdamW update) for
- * tfjs's wasm backend. Each kernel reads
+ * Registers the oneDNN addon's conv and matmul kernels for tfjs's wasm backend. Each kernel reads
  * its inputs and writes its output straight in the wasm heap (views from typedArrayFromHeap, taken
  * after makeOutput because allocating may grow the heap). Cases the addon does not cover (NCHW,
  * other dtypes, empty tensors, batch shapes that do not broadcast by flattening) go to the kernel
  * that was registered before (stock wasm or src/backend/wasm-kernels).
  */
 import type * as tfTypes from "@tensorflow/tfjs";
-import { adamwKernelName, type AdamWStepAttrs } from "../wasm-kernels/adamw";
 import type { KernelFunc, TensorInfo, WasmBackend } from "../wasm-kernels/ops";
 import type { DnnlAddon } from "./addon";
 import { convGeometry, type ConvAttrs } from "./geometry";
@@ -23,7 +21,6 @@ export const nativeKernelNames = [
   "DepthwiseConv2dNativeBackpropInput",
   "DepthwiseConv2dNativeBackpropFilter",
   "BatchMatMul",
-  adamwKernelName,
 ] as const;
 
 const CONV_FORWARD = 0, CONV_BACKWARD_DATA = 1, CONV_BACKWARD_WEIGHTS = 2;
@@ -39,7 +36,7 @@ export function registerNativeKernels(tf: typeof tfTypes, addon: DnnlAddon): () 
     previous.set(name, cfg.kernelFunc as unknown as KernelFunc);
   }
   const fallback = (name: string, a: Args) => previous.get(name)!({ inputs: a.inputs, backend: a.backend, attrs: a.attrs });
-  const register = (name: (typeof nativeKernelNames)[number], fn: (a: Args, b: WasmBackend) => TensorInfo | TensorInfo[] | null) => {
+  const register = (name: (typeof nativeKernelNames)[number], fn: (a: Args, b: WasmBackend) => TensorInfo | null) => {
     tf.unregisterKernel(name, "wasm");
     tf.registerKernel({
       kernelName: name,
@@ -114,23 +111,6 @@ export function registerNativeKernels(tf: typeof tfTypes, addon: DnnlAddon): () 
       throw err;
     }
     return out;
-  });
-
-  // The fused AdamW update of src/backend/wasm-kernels/adamw.ts, split over the threads.
-  register(adamwKernelName, ({ inputs, attrs }, b) => {
-    const { param, m, v, grad } = inputs as { param: TensorInfo; m: TensorInfo; v: TensorInfo; grad: TensorInfo };
-    if (!f32(param, m, v, grad)) return null;
-    const a = attrs as unknown as AdamWStepAttrs;
-    const outs = [0, 1, 2].map(() => b.makeOutput(param.shape, "float32"));
-    try {
-      const [p2, m2, v2] = outs.map((o) => b.typedArrayFromHeap(o)) as [Float32Array, Float32Array, Float32Array];
-      const [pv, mv, vv, gv] = [param, m, v, grad].map((t) => b.typedArrayFromHeap(t)) as [Float32Array, Float32Array, Float32Array, Float32Array];
-      addon.adamw(pv, mv, vv, gv, p2, m2, v2, [a.beta1, a.beta2, a.eps, a.decay, a.stepSize, a.sqrtC2]);
-    } catch (err) {
-      for (const o of outs) b.disposeData(o.dataId);
-      throw err;
-    }
-    return outs;
   });
 
   return () => {
