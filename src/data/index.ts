@@ -21,6 +21,7 @@ export * from "./sources";
 export * from "./transforms";
 export * from "./readers/dataset";
 export * from "./readers/registry";
+export { SyntheticBlurDataset, randomScene, type SyntheticBlurOptions } from "./readers/synthetic";
 export { findParquetFiles, ParquetPairSource } from "./readers/parquet";
 export { FolderPairSource } from "./readers/pairs";
 export { createBasisBlur } from "./basis-blur";

@@ -16,7 +16,6 @@ import { Rng } from "../util/rng";
 import { AdamW } from "./adamw";
 import { loadCheckpoint, resolveCheckpoint } from "./checkpoint";
 import type { TrainConfig } from "./config";
-import "./synthetic"; // registers the SyntheticBlur dataset type
 import type { EmaWeights } from "./train-step";
 
 export interface TrainingState {

@@ -7,14 +7,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { initBackend } from "../../backend";
-import type { ImageHWC } from "../../data/types";
-import { createNonBlindModel } from "../../models/model-types";
-import { gaussianPsf } from "../../models/nonblind/deconvolve";
-import { writeFileAtomic } from "../../util/atomic";
-import { meanScores, restoreImage, scoreRestorations, type RestorationScore } from "../../train/infer";
-import { writeTrainingReport, type ReportComparison } from "../../train/report";
-import { SyntheticBlurDataset } from "../../train/synthetic";
-import { Trainer } from "../../train/trainer";
+import { SyntheticBlurDataset, type ImageHWC } from "../../data";
+import { createNonBlindModel, nonblind } from "../../models";
+import { writeFileAtomic } from "../../util";
+import { meanScores, restoreImage, scoreRestorations, type RestorationScore, writeTrainingReport, type ReportComparison, Trainer } from "../../train";
 
 /** Steps of the quickstart run (about a minute on two cores); SVD_QUICKSTART_STEPS overrides (tests). */
 export const quickstartTrainSteps = 300;
@@ -73,7 +69,7 @@ export async function runQuickstartTraining(outDir: string, steps = Number(proce
     const comparisons: ReportComparison[] = [];
     for (let i = 0; i < evalSet.length; i++) {
       const s = evalSet.sample(i);
-      const psf = gaussianPsf(s.meta.sigma as number);
+      const psf = nonblind.gaussianPsf(s.meta.sigma as number);
       const outputs: Record<string, ImageHWC> = {
         blurred: s.blur,
         "Wiener": wiener.restore(s.blur, psf),

@@ -1,11 +1,9 @@
 import type { Command } from "commander";
-import { ArgumentError } from "../../util/errors";
-import { Rng } from "../../util/rng";
-import { readImage, writeImage } from "../../io/image";
-import { readBasisFile } from "../../basis/file";
-import { FftRenderer } from "../../render/fft-engine";
-import { addNoise, type NoiseModel } from "../../data/noise";
-import { hwcToPlanar, planarToHwc, type Boundary, type RenderForm } from "../../render/types";
+import { ArgumentError, Rng } from "../../util";
+import { readImage, writeImage } from "../../io";
+import { readBasisFile } from "../../basis";
+import { FftRenderer, hwcToPlanar, planarToHwc, type Boundary, type RenderForm } from "../../render";
+import { addNoise, type NoiseModel } from "../../data";
 import { parseNumber, parseSeed } from "../options";
 
 /** `svd render` options as typed on the command line (strings); the unset ones take `renderDefaults`. */
