@@ -117,11 +117,17 @@ describe("models/weights (published checkpoints)", function () {
         await main(["node", "svd", "weights", "convert", path.join(fixtures, "restormer_swz30.pth"), path.join(dir, "r.safetensors")]),
         await main(["node", "svd", "weights", "convert", path.join(fixtures, "nafnet_original.pth"), path.join(dir, "n.safetensors")]),
         await main(["node", "svd", "weights", "info", path.join(dir, "r.safetensors")]),
+        await main(["node", "svd", "weights", "info", "--json", path.join(fixtures, "unet_original.pth")]),
       ];
     } finally {
       (process.stdout as { write: unknown }).write = write;
     }
-    assert.deepEqual(codes, [0, 0, 0, 0]);
+    assert.deepEqual(codes, [0, 0, 0, 0, 0]);
+    const json = JSON.parse(out.find((c) => c.startsWith("{"))!) as { stateDictKey: string; architecture: { type: string }; naming: { convention: string; prefix: string }; tensors: unknown[] };
+    assert.equal(json.stateDictKey, "model");
+    assert.equal(json.architecture.type, "Unet");
+    assert.deepEqual([json.naming.convention, json.naming.prefix], ["diffusers", "model."]);
+    assert.equal(json.tensors.length, 144);
     const text = out.join("");
     assert.match(text, /nafnet_megvii\.pth: PyTorch checkpoint, state dict under 'params'\n100 tensors, 5,759 values; dtypes F32 \(100\)\narchitecture: NAFNet \{"in_channels":3,"out_channels":3,"width":4,"middle_blk_num":1,"enc_blk_nums":\[1,1\],"dec_blk_nums":\[1,1\]\} \(5,759 parameters\)\nnaming: upstream megvii NAFNet names \(beta\/gamma\), no prefix\n/);
     assert.match(text, /encoders\.0\.0\.beta +F32 +\[1, 4, 1, 1\]/);
