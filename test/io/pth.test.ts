@@ -113,6 +113,12 @@ describe("io/pth (PyTorch checkpoints)", () => {
     }
   });
 
+  it("reads big-endian storages when archive/byteorder says so", () => {
+    const w = readPth(fixture("big_endian.pth")).tensors.get("w")!;
+    assert.deepEqual(w.shape, [3, 2]);
+    assert.deepEqual([...w.data], [0, 3, 1, 4, 2, 5]); // storage 0..5 read with strides (1, 3)
+  });
+
   it("rejects a __reduce__ payload (os.system), builtins.eval and unknown globals without running them", () => {
     const marker = "/tmp/svd-pth-hostile-marker";
     fs.rmSync(marker, { force: true });
