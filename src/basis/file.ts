@@ -13,7 +13,7 @@ import { H5File, type AttrValue } from "../io/hdf5";
 import type { PsfFile } from "../psf/file";
 import { withAtomicOutput } from "../util/atomic";
 import { InputFileError } from "../util/errors";
-import type { NdArray } from "../util/ndarray";
+import type { NdArray } from "../array";
 import { createProgress } from "../util/progress";
 import type { GridAxes } from "./axes";
 import type { CoefInterpolation, PsfBasis } from "./basis";

@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import sharp from "sharp";
 import { InputFileError } from "../util/errors";
-import { makeImage, type ImageHWC } from "./types";
+import { makeImage, type ImageHWC } from "../array";
 
 export type BitDepth = 8 | 16;
 

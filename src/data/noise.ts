@@ -4,7 +4,7 @@
  */
 import type { Rng } from "../util/rng";
 import { PixelStream } from "./pixel-noise";
-import { makeImage, type ImageHWC } from "./types";
+import { makeImage, type ImageHWC } from "../array";
 
 const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
 

@@ -5,14 +5,14 @@
  * `noise_level`, `lambda_val`, `momentum`) plus `boundary` and, for FISTA, `prior` and
  * `tv_iterations`. An unknown name lists the known ones.
  */
-import type { ImageHWC } from "../data/types";
+import type { ImageHWC, NumericArray } from "../array";
 import { ConfigError } from "../util/errors";
 import { boundaries, type Boundary } from "./nonblind/boundary";
-import { fistaDeconvolve, richardsonLucy, wienerDeconvolve, type PsfKernel } from "./nonblind/deconvolve";
+import { fistaDeconvolve, richardsonLucy, wienerDeconvolve } from "./nonblind/deconvolve";
 
 export interface NonBlindModel {
   modelType: string;
-  restore(blur: ImageHWC, psf: PsfKernel): ImageHWC;
+  restore(blur: ImageHWC, psf: ImageHWC<NumericArray>): ImageHWC;
 }
 
 interface ModelTypeEntry {

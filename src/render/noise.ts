@@ -7,7 +7,7 @@
  * No clipping: the caller decides (writing an 8/16-bit image clips).
  */
 import { ArgumentError } from "../util/errors";
-import type { NdArray } from "../util/ndarray";
+import type { NdArray } from "../array";
 import type { Rng } from "../util/rng";
 
 export type NoiseModel =

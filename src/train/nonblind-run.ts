@@ -14,15 +14,16 @@ import { createDataset } from "../data/readers/registry";
 import type { PairSample } from "../data/types";
 import { writeImage } from "../io/image";
 import { createNonBlindModel } from "../models/model-types";
-import { gaussianPsf, type PsfKernel } from "../models/nonblind/deconvolve";
+import type { ImageHWC, NumericArray } from "../array";
+import { gaussianPsf } from "../models/nonblind/deconvolve";
 import { writeFileAtomic } from "../util/atomic";
 import { ConfigError } from "../util/errors";
 import { createProgress } from "../util/progress";
 import type { TrainConfig } from "./config";
 import { psnrMse } from "./fidelity";
 
-export function samplePsf(s: PairSample, fallbackSigma: number | undefined, file: string): PsfKernel {
-  const m = s.meta as { psf?: PsfKernel; sigma?: number };
+export function samplePsf(s: PairSample, fallbackSigma: number | undefined, file: string): ImageHWC<NumericArray> {
+  const m = s.meta as { psf?: ImageHWC<NumericArray>; sigma?: number };
   if (m.psf && m.psf.data && m.psf.height && m.psf.width) return { ...m.psf, channels: m.psf.channels ?? 1 };
   if (typeof m.sigma === "number" && m.sigma > 0) return gaussianPsf(m.sigma);
   if (fallbackSigma && fallbackSigma > 0) return gaussianPsf(fallbackSigma);
@@ -53,7 +54,7 @@ export async function runNonBlind(cfg: TrainConfig, tree: Record<string, unknown
     const row = [String(i)];
     for (const name of metricNames) {
       const crop = ((cfg.val.metrics[name] as { crop?: number | null } | null)?.crop ?? 0) || 0;
-      const r = psnrMse(outData, s.gt.data, H, W, C, crop, hi - lo);
+      const r = psnrMse({ ...s.gt, data: outData }, s.gt, { crop, peak: hi - lo });
       const v = name === "psnr" ? r.psnr : r.mse;
       sums[name] = (sums[name] ?? 0) + v;
       row.push(v.toPrecision(6));
@@ -62,9 +63,9 @@ export async function runNonBlind(cfg: TrainConfig, tree: Record<string, unknown
     if (cfg.val.save_images) {
       const id = String(i).padStart(4, "0");
       const dir = path.join(experimentsRoot, "images");
-      await writeImage(path.join(dir, `out_${id}_0000k.png`), { data: out.data, shape: [H, W, C] });
-      await writeImage(path.join(dir, `gt_${id}_0000k.png`), { data: toUnit(s.gt.data), shape: [H, W, C] });
-      await writeImage(path.join(dir, `lq_${id}_0000k.png`), { data: blur.data, shape: [H, W, s.blur.channels] });
+      await writeImage(path.join(dir, `out_${id}_0000k.png`), { data: out.data, height: H, width: W, channels: C });
+      await writeImage(path.join(dir, `gt_${id}_0000k.png`), { ...s.gt, data: toUnit(s.gt.data) });
+      await writeImage(path.join(dir, `lq_${id}_0000k.png`), blur);
     }
     progress.tick(1);
   }

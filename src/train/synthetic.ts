@@ -10,7 +10,8 @@
  */
 import { registerDataset, type DatasetContext } from "../data/readers/registry";
 import type { PairDataset } from "../data/readers/dataset";
-import type { ImageHWC, PairSample } from "../data/types";
+import type { PairSample } from "../data/types";
+import type { ImageHWC } from "../array";
 import { ConfigError } from "../util/errors";
 import { Rng } from "../util/rng";
 

@@ -270,7 +270,7 @@ export class Trainer {
         const row: string[] = [String(idx[b])];
         for (const name of metricNames) {
           const crop = ((v.metrics[name] as { crop?: number | null } | null)?.crop ?? 0) || 0;
-          const r = psnrMse(oa, ga, H, W, C, crop, hi - lo);
+          const r = psnrMse({ data: oa, height: H, width: W, channels: C }, { data: ga, height: H, width: W, channels: C }, { crop, peak: hi - lo });
           const value = name === "psnr" ? r.psnr : name === "mse" ? r.mse : NaN;
           if (Number.isNaN(value)) throw new ConfigError(this.file, `val.metrics.${name}`, "psnr or mse", name);
           sums[name] = (sums[name] ?? 0) + value;
@@ -282,10 +282,10 @@ export class Trainer {
           const k = String(Math.floor(this.globalStep / 1000)).padStart(4, "0");
           const id = String(idx[b]).padStart(4, "0");
           const toUnit = (a: Float32Array) => a.map((x) => (x - lo) / (hi - lo));
-          await writeImage(path.join(dir, `out_${id}_${k}k.png`), { data: toUnit(oa), shape: [H, W, C] });
+          await writeImage(path.join(dir, `out_${id}_${k}k.png`), { data: toUnit(oa), height: H, width: W, channels: C });
           if (!this.wroteInputs || all) {
-            await writeImage(path.join(dir, `gt_${id}_${k}k.png`), { data: toUnit(ga), shape: [H, W, C] });
-            await writeImage(path.join(dir, `lq_${id}_${k}k.png`), { data: toUnit(l.subarray(b * H * W * l.length / (B * H * W), (b + 1) * H * W * l.length / (B * H * W))), shape: [H, W, l.length / (B * H * W)] });
+            await writeImage(path.join(dir, `gt_${id}_${k}k.png`), { data: toUnit(ga), height: H, width: W, channels: C });
+            await writeImage(path.join(dir, `lq_${id}_${k}k.png`), { data: toUnit(l.subarray(b * H * W * l.length / (B * H * W), (b + 1) * H * W * l.length / (B * H * W))), height: H, width: W, channels: l.length / (B * H * W) });
           }
         }
       }

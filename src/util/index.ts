@@ -1,6 +1,5 @@
 export * from "./errors";
 export * from "./rng";
 export * from "./float16";
-export * from "./ndarray";
 export * from "./atomic";
 export * from "./progress";

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { H5File } from "../../src/io/hdf5";
 import { Rng } from "../../src/util/rng";
-import type { NdArray } from "../../src/util/ndarray";
+import type { NdArray } from "../../src/array";
 import {
   cellCentreAxes,
   cellCornerAxis,

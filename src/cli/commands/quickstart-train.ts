@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { initBackend } from "../../backend";
-import type { ImageHWC } from "../../data/types";
+import type { ImageHWC } from "../../array";
 import { createNonBlindModel } from "../../models/model-types";
 import { gaussianPsf } from "../../models/nonblind/deconvolve";
 import { writeFileAtomic } from "../../util/atomic";

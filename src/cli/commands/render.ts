@@ -5,7 +5,8 @@ import { readImage, writeImage } from "../../io/image";
 import { readBasisFile } from "../../basis/file";
 import { FftRenderer } from "../../render/fft-engine";
 import { addNoise, type NoiseModel } from "../../render/noise";
-import { hwcToPlanar, planarToHwc, type Boundary, type RenderForm } from "../../render/types";
+import type { Boundary, RenderForm } from "../../render/types";
+import { imageToPlanar, planarToImage } from "../../array";
 
 export function registerRender(program: Command): void {
   program
@@ -37,14 +38,15 @@ export function registerRender(program: Command): void {
       const basis = await readBasisFile(opts.basis);
       const [C, , H, W] = basis.coef.shape as [number, number, number, number];
       const img = await readImage(opts.input, { channels: C === 1 ? "gray" : C === 3 ? "rgb" : "keep" });
-      const [h, w, c] = img.shape;
+      const { height: h, width: w, channels: c } = img;
       if (h !== H || w !== W) throw new ArgumentError("--input", `an image of ${W}x${H} pixels (the basis coefficient maps' size)`, `${w}x${h} (${opts.input})`);
       if (c !== C) throw new ArgumentError("--input", `${C} channels (the basis')`, `${c} channels (${opts.input})`);
       const renderer = new FftRenderer(basis.psfs, { form: opts.form as RenderForm, boundary: opts.boundary as Boundary });
       const t0 = Date.now();
-      let y = renderer.render(hwcToPlanar(img.data, h, w, c), basis.coef);
+      // Planar through render and noise: the noise draws keep their (C, H, W) order.
+      let y = renderer.render(imageToPlanar(img), basis.coef);
       y = addNoise(y, noise, new Rng(/^-?\d+$/.test(opts.seed) ? Number(opts.seed) : opts.seed));
-      await writeImage(opts.out, planarToHwc(y), { bitDepth: Number(opts.bitDepth) as 8 | 16 });
+      await writeImage(opts.out, planarToImage(y), { bitDepth: Number(opts.bitDepth) as 8 | 16 });
       process.stdout.write(`${opts.out}: ${w}x${h}x${c} rendered in ${((Date.now() - t0) / 1000).toFixed(2)} s\n`);
     });
 }

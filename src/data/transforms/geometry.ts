@@ -3,7 +3,7 @@
  * dataset-generation.md §2.3): centre crop / symmetric pad (`crop_arr`), index crop, random crop,
  * bicubic resize (PyTorch `interpolate`, align_corners=False, no antialias), flips, channel selection.
  */
-import { makeImage, type ImageHWC } from "../types";
+import { makeImage, type ImageHWC } from "../../array";
 
 export type PadMode = "constant" | "reflect" | "edge";
 

@@ -14,7 +14,8 @@
 import { ConfigError } from "../../util/errors";
 import type { Rng } from "../../util/rng";
 import type { BlurOperator } from "../blur";
-import type { ImageHWC, SampleMeta } from "../types";
+import type { SampleMeta } from "../types";
+import type { ImageHWC } from "../../array";
 import { transformCatalogue, type TransformFactory } from "./catalogue";
 
 export interface TransformCall {
