@@ -15,4 +15,5 @@ export * as viz from "./viz";
 export * as metrics from "./metrics";
 export * as models from "./models";
 export * as train from "./train";
+export * as notebook from "./notebook";
 export { Rng } from "./util/rng";

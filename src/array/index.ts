@@ -105,3 +105,8 @@ export function planarToImage(a: NdArray<NumericArray>): ImageHWC {
   for (let i = 0; i < plane; i++) for (let c = 0; c < C; c++) out[i * C + c] = a.data[c * plane + i] as number;
   return { data: out, height: H, width: W, channels: C };
 }
+
+/** A copy with every value clamped to [lo, hi] (default [0, 1]: what displays and 8/16-bit files hold). */
+export function clampImage(img: ImageHWC, lo = 0, hi = 1): ImageHWC {
+  return { ...img, data: img.data.map((v) => Math.min(hi, Math.max(lo, v))) };
+}
