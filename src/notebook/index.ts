@@ -4,9 +4,10 @@
  * same, tested code instead of its own copy.
  */
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ImageHWC, NdArray, NumericArray } from "../array";
-import { ArgumentError } from "../util/errors";
+import { ArgumentError, SvdError } from "../util/errors";
 import type { MimeBundle } from "../viz/mime";
 import { saveFigure } from "../viz/export";
 
@@ -30,6 +31,18 @@ export class FigureExporter {
   /** Writes `<dir>/<name><ext>` for each format (vega -> SVG, sharp -> PNG; tables -> .md/.html). */
   async save(bundle: MimeBundle | Promise<MimeBundle>, name: string, formats: readonly string[] = [".svg", ".png"]): Promise<void> {
     for (const ext of formats) this.files.push(await saveFigure(bundle, path.join(this.dir, name + ext)));
+  }
+
+  /**
+   * One line per file written ("path  size KiB", paths relative to `root`), after checking each: a
+   * file under `minBytes` is a figure that failed to export, and throws naming it.
+   */
+  listing(root = ".", minBytes = 100): string[] {
+    return this.files.map((f) => {
+      const bytes = fs.statSync(f).size;
+      if (bytes < minBytes) throw new SvdError(`${f}: only ${bytes} bytes (expected an exported figure of at least ${minBytes})`);
+      return `${path.relative(root, path.resolve(f))}  ${(bytes / 1024).toFixed(1)} KiB`;
+    });
   }
 }
 

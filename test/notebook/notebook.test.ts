@@ -29,6 +29,12 @@ describe("notebook helpers", () => {
       await ex.save(metricTable([{ a: 1 }]), "t", [".md", ".html"]);
       assert.deepEqual(ex.files.map((f) => path.basename(f)), ["t.md", "t.html"]);
       assert.match(fs.readFileSync(path.join(dir, "t.md"), "utf8"), /\| a \|/);
+      const lines = ex.listing(dir, 10);
+      assert.equal(lines.length, 2);
+      assert.match(lines[0]!, /^t\.md  \d+\.\d KiB$/);
+      fs.writeFileSync(path.join(dir, "empty.svg"), "");
+      ex.files.push(path.join(dir, "empty.svg"));
+      assert.throws(() => ex.listing(dir, 10), /empty\.svg: only 0 bytes/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
