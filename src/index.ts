@@ -6,6 +6,7 @@ export * as array from "./array";
 export * as config from "./config";
 export * as io from "./io";
 export * as backend from "./backend";
+export * as fft from "./fft";
 export * as optics from "./optics";
 export * as psf from "./psf";
 export * as basis from "./basis";

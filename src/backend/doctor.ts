@@ -4,9 +4,17 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { initBackend, type BackendInfo } from "./select";
+import type * as tfTypes from "@tensorflow/tfjs";
+import { measureThreadUsage, type ThreadUsage } from "./thread-usage";
+import { adapterLabel, probeWebGPU, type WebGPUProbe } from "./webgpu";
 
 export interface DoctorReport {
   backend: BackendInfo;
+  /** Always probed here (selection skips it on machines without GPU device nodes). */
+  webgpu: WebGPUProbe;
+  measured: ThreadUsage | null;
+  /** The native oneDNN kernels (src/backend/native), when that module exposes nativeStatus(). */
+  native: { ok: boolean; detail: string };
   versions: Record<string, string | null>;
   cpu: { model: string; cores: number; memoryGiB: number };
   jupyter: Record<string, { ok: boolean; detail: string }>;
@@ -49,9 +57,37 @@ function check(cmd: string, args: string[]): { ok: boolean; detail: string } {
   }
 }
 
-export async function runDoctor(): Promise<DoctorReport> {
-  const { info } = await initBackend();
-  const names = ["@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "h5wasm", "sharp", "fft.js", "vega", "vega-lite", "tslab", "playwright-core"];
+/** Matrix products on the active backend while the threads doing the work are counted. */
+export function measureBackendThreads(tf: typeof tfTypes, n = 512): Promise<ThreadUsage | null> {
+  const a = tf.randomUniform([n, n]), b = tf.randomUniform([n, n]);
+  return measureThreadUsage(async () => {
+    const c = tf.matMul(a, b);
+    await c.data();
+    c.dispose();
+  }, `matMul ${n}x${n} on ${tf.getBackend()}`).finally(() => tf.dispose([a, b]));
+}
+
+/** The hook for src/backend/native (another module): shown when it exports nativeStatus(). */
+function nativeReport(): DoctorReport["native"] {
+  let mod: { nativeStatus?: () => unknown };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require("./native") as typeof mod;
+  } catch (err) {
+    const msg = (err as Error).message.split("\n")[0] ?? "";
+    return { ok: false, detail: /Cannot find module '\.\/native'/.test(msg) ? "not part of this build (no src/backend/native)" : `does not load: ${msg}` };
+  }
+  if (typeof mod.nativeStatus !== "function") return { ok: false, detail: "src/backend/native exports no nativeStatus()" };
+  const s = mod.nativeStatus() as { ok?: boolean; available?: boolean; detail?: string; reason?: string } | string;
+  if (typeof s === "string") return { ok: true, detail: s };
+  return { ok: !!(s.ok ?? s.available), detail: s.detail ?? s.reason ?? JSON.stringify(s) };
+}
+
+export async function runDoctor(opts: { measure?: boolean } = {}): Promise<DoctorReport> {
+  const { tf, info } = await initBackend();
+  const webgpu = await probeWebGPU();
+  const measured = opts.measure === false ? null : await measureBackendThreads(tf);
+  const names = ["@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "@tensorflow/tfjs-backend-webgpu", "webgpu", "h5wasm", "sharp", "fft.js", "vega", "vega-lite", "tslab", "playwright-core"];
   const versions: Record<string, string | null> = { node: process.versions.node };
   for (const n of names) versions[n] = pkgVersion(n);
   const kernelJson = path.join(repoRoot, ".jupyter-local", "kernels", "tslab", "kernel.json");
@@ -66,6 +102,9 @@ export async function runDoctor(): Promise<DoctorReport> {
   };
   return {
     backend: info,
+    webgpu,
+    measured,
+    native: nativeReport(),
     versions,
     cpu: { model: os.cpus()[0]?.model ?? "unknown", cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
     jupyter,
@@ -74,8 +113,18 @@ export async function runDoctor(): Promise<DoctorReport> {
 
 export function formatDoctor(r: DoctorReport): string {
   const lines: string[] = [];
-  lines.push(`tfjs backend: ${r.backend.active} (tfjs ${r.backend.tfjsVersion}, ${r.backend.threads} thread(s))`);
-  for (const c of r.backend.candidates) lines.push(`  ${c.name === r.backend.active || (c.name.startsWith("tensorflow") && r.backend.active === "tensorflow" && c.reason === "in use") ? "*" : " "} ${c.name.padEnd(15)} ${c.reason}`);
+  const b = r.backend;
+  const threads = (n: number) => `${n} thread${n === 1 ? "" : "s"}`;
+  lines.push(`tfjs backend: ${b.active} (tfjs ${b.tfjsVersion}, ${threads(b.threads.count)}: ${b.threads.basis})`);
+  const m = r.measured;
+  if (m)
+    lines.push(
+      `  measured: ${threads(m.busyThreads)} busy during ${m.work} (${m.wallMs.toFixed(0)} ms; CPU ms per thread ${m.threadCpuMs.slice(0, 6).join(", ")}; ${m.coresBusy.toFixed(2)} cores busy with this machine's load)`,
+    );
+  for (const c of b.candidates)
+    lines.push(`  ${c.name === b.chosen ? "*" : " "} ${c.name.padEnd(15)} ${c.reason}${c.threads && c.name !== b.chosen ? ` [${threads(c.threads.count)}: ${c.threads.basis}]` : ""}`);
+  lines.push(`webgpu adapter: ${r.webgpu.ok ? adapterLabel(r.webgpu.adapter) : `none (${r.webgpu.reason})`}`);
+  lines.push(`native kernels: ${r.native.ok ? "" : "unavailable: "}${r.native.detail}`);
   lines.push(`cpu: ${r.cpu.model}, ${r.cpu.cores} cores, ${r.cpu.memoryGiB} GiB`);
   lines.push("versions:");
   for (const [k, v] of Object.entries(r.versions)) lines.push(`  ${k.padEnd(30)} ${v ?? "not installed"}`);

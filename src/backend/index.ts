@@ -1,4 +1,8 @@
 export * from "./select";
 export * from "./doctor";
+export * from "./thread-usage";
+export { probeWebGPU, type AdapterReport, type WebGPUProbe } from "./webgpu";
 // Registers the wasm training kernels as a backend-ready hook.
 export { installWasmTrainingKernels } from "./wasm-kernels";
+// oneDNN kernels over the wasm ones where the native addon is built (after the wasm kernels' hook).
+export { installNativeKernels, nativeStatus, setNativeThreads, type NativeStatus } from "./native";

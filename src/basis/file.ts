@@ -14,9 +14,66 @@ import type { PsfFile } from "../psf/file";
 import { withAtomicOutput } from "../util/atomic";
 import { InputFileError } from "../util/errors";
 import type { NdArray } from "../array";
-import { createProgress } from "../util/progress";
+import { createProgress, silentProgress } from "../util/progress";
 import type { GridAxes } from "./axes";
 import type { CoefInterpolation, PsfBasis } from "./basis";
+
+/** What every PSFs_with_basis.h5 holds: the kernels and their full-resolution coefficient maps. */
+export interface BasisLayout {
+  channels: number;
+  /** m basis kernels */
+  count: number;
+  kernelSize: number;
+  /** Image size the coefficient maps cover (pixels). */
+  height: number;
+  width: number;
+  /** Kernels (C, m, k, k). */
+  psfs: Float32Array;
+  /** Coefficient map (H, W) of channel c, kernel j. */
+  coefPlane(c: number, j: number): Float32Array;
+  /** Recorded as the basis_method attribute. */
+  method: string;
+}
+
+export interface WriteBasisLayoutOptions {
+  dtype: "float16" | "float32";
+  /** Source PSF file whose datasets and attributes are copied first (the original's layout). */
+  source?: PsfFile;
+  /** Writes this project's extra datasets and attributes into the open file. */
+  extras?: (out: H5File) => void;
+  /** Report basis_coef maps as they are written (default true; small demo files say nothing). */
+  progress?: boolean;
+}
+
+/**
+ * The one writer of the basis-file layout: optional source copy, basis_psfs (C,1,m,k,k),
+ * basis_coef (C,1,m,H,W) streamed one plane at a time, extras, basis_method, and sensor_res when
+ * no source PSFs record the image size. The file appears under its name only when complete.
+ */
+export async function writeBasisLayout(outPath: string, b: BasisLayout, opts: WriteBasisLayoutOptions): Promise<void> {
+  const { channels: C, count: m, kernelSize: k, height: H, width: W } = b;
+  const { dtype } = opts;
+  await withAtomicOutput(outPath, async (tmp) => {
+    const out = await H5File.open(tmp, "w");
+    try {
+      if (opts.source) copyPsfFile(opts.source, out);
+      out.write("basis_psfs", b.psfs, [C, 1, m, k, k], { dtype });
+      out.createDataset("basis_coef", [C, 1, m, H, W], { dtype, chunks: [1, 1, 1, Math.min(H, 256), Math.min(W, 256)] });
+      const progress = opts.progress === false ? silentProgress("basis_coef", C * m, "maps") : createProgress("basis_coef", C * m, "maps");
+      for (let c = 0; c < C; c++)
+        for (let j = 0; j < m; j++) {
+          out.writeSlice("basis_coef", [[c, c + 1], [0, 1], [j, j + 1]], b.coefPlane(c, j));
+          progress.tick();
+        }
+      progress.done();
+      opts.extras?.(out);
+      out.setAttr("basis_method", b.method);
+      if (!out.has("psfs")) out.setAttr("sensor_res", [H, W]);
+    } finally {
+      out.close();
+    }
+  });
+}
 
 export interface WriteBasisOptions {
   dtype?: "float16" | "float32";
@@ -25,23 +82,15 @@ export interface WriteBasisOptions {
   source?: PsfFile;
 }
 
+/** A fitted basis in the basis-file layout, with its grid coefficients, errors and sample positions. */
 export async function writeBasisFile(outPath: string, basis: PsfBasis, opts: WriteBasisOptions = {}): Promise<void> {
-  const dtype = opts.dtype ?? "float16";
   const interpolation = opts.interpolation ?? "positions";
-  const { channels: C, count: m, kernelSize: k, height: H, width: W, gridRows: nh, gridCols: nw } = basis;
-  await withAtomicOutput(outPath, async (tmp) => {
-    const out = await H5File.open(tmp, "w");
-    try {
-      if (opts.source) copyPsfFile(opts.source, out);
-      out.write("basis_psfs", basis.psfs, [C, 1, m, k, k], { dtype });
-      out.createDataset("basis_coef", [C, 1, m, H, W], { dtype, chunks: [1, 1, 1, Math.min(H, 256), Math.min(W, 256)] });
-      const progress = createProgress("basis_coef", C * m, "maps");
-      for (let c = 0; c < C; c++)
-        for (let j = 0; j < m; j++) {
-          out.writeSlice("basis_coef", [[c, c + 1], [0, 1], [j, j + 1]], basis.coefPlane(c, j, interpolation));
-          progress.tick();
-        }
-      progress.done();
+  const { channels: C, count: m, height: H, width: W, gridRows: nh, gridCols: nw } = basis;
+  const layout: BasisLayout = { channels: C, count: m, kernelSize: basis.kernelSize, height: H, width: W, psfs: basis.psfs, method: basis.method, coefPlane: (c, j) => basis.coefPlane(c, j, interpolation) };
+  await writeBasisLayout(outPath, layout, {
+    dtype: opts.dtype ?? "float16",
+    source: opts.source,
+    extras: (out) => {
       out.write("basis_grid_coef", basis.gridCoef, [C, 1, m, nh, nw], { dtype: "float32" });
       if (basis.relativeError.length === C * nh * nw) out.write("basis_relative_error", basis.relativeError, [C, 1, nh, nw], { dtype: "float32" });
       if (basis.explainedVarianceRatio) {
@@ -50,14 +99,10 @@ export async function writeBasisFile(outPath: string, basis: PsfBasis, opts: Wri
         basis.explainedVarianceRatio.forEach((r, c) => evr.set(r, c * n));
         if (n > 0) out.write("basis_explained_variance_ratio", evr, [C, 1, n], { dtype: "float32" });
       }
-      out.setAttr("basis_method", basis.method);
       out.setAttr("basis_coef_interpolation", interpolation);
       out.setAttr("basis_grid_rows_px", Array.from(basis.axes.rowsPx));
       out.setAttr("basis_grid_cols_px", Array.from(basis.axes.colsPx));
-      if (!out.has("psfs")) out.setAttr("sensor_res", [H, W]);
-    } finally {
-      out.close();
-    }
+    },
   });
 }
 

@@ -33,8 +33,3 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
-
-/** Collects repeated `--set k=v` options. */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}

@@ -32,6 +32,12 @@ export function withDefault<T>(schema: Schema<T>, value: T | (() => T)): Schema<
   return { ...schema, expected: schema.expected, parse: schema.parse, fallback };
 }
 
+/** As withDefault, and an explicit null (YAML `~`) also takes the default. */
+export function withDefaultForNull<T>(schema: Schema<T>, value: T | (() => T)): Schema<T> {
+  const d = withDefault(schema, value);
+  return { ...d, parse: (v, p, c) => (v === null ? (d.fallback as () => T)() : schema.parse(v, p, c)) };
+}
+
 export function optional<T>(schema: Schema<T>): Schema<T | undefined> {
   return { expected: `${schema.expected} (optional)`, parse: (v, p, c) => (v === undefined || v === null ? undefined : schema.parse(v, p, c)), fallback: () => undefined };
 }
@@ -57,6 +63,17 @@ export const number = (opts: { min?: number; max?: number; integer?: boolean } =
     return n;
   });
 };
+
+/** A value accepted by `ok`, described as `expected` in errors: for checks the builders here do not cover. */
+export function satisfies<T>(expected: string, ok: (v: unknown) => boolean): Schema<T> {
+  return make(expected, (v, path, ctx) => {
+    if (!ok(v)) fail(ctx, path, expected, v);
+    return v as T;
+  });
+}
+
+/** Any value or none, passed through unchecked (checked later by the code that reads it, if any). */
+export const anything = (): Schema<unknown> => ({ ...make("any value", (v) => v), fallback: () => undefined });
 
 export const integer = (opts: { min?: number; max?: number } = {}) => number({ ...opts, integer: true });
 
@@ -108,9 +125,9 @@ export type InferObject<F extends ObjectShape> = { [K in keyof F]: Infer<F[K]> }
  * A mapping with known keys. `unknown: "error"` (default) rejects other keys with the list of known
  * ones; "report" collects them into ctx.unknownKeys (for original configs with keys we do not use).
  */
-export function object<F extends ObjectShape>(fields: F, opts: { unknown?: "error" | "report" } = {}): Schema<InferObject<F>> {
+export function object<F extends ObjectShape>(fields: F, opts: { unknown?: "error" | "report" } = {}): Schema<InferObject<F>> & { readonly fields: F } {
   const expected = `a mapping with keys {${Object.keys(fields).join(", ")}}`;
-  return make(expected, (v, path, ctx) => {
+  const mapping = make(expected, (v, path, ctx) => {
     if (v === null || typeof v !== "object" || Array.isArray(v)) fail(ctx, path, expected, v);
     const src = v as Record<string, unknown>;
     const out: Record<string, unknown> = {};
@@ -130,6 +147,7 @@ export function object<F extends ObjectShape>(fields: F, opts: { unknown?: "erro
     }
     return out as InferObject<F>;
   });
+  return { ...mapping, fields };
 }
 
 /** A free-form mapping (kwargs passed through), validated only as a mapping. */

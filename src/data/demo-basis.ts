@@ -4,8 +4,7 @@
  * weighted by a bilinear "hat" coefficient map (the maps sum to 1 everywhere, so the PSF at a pixel
  * is the bilinear blend of its four nearest grid PSFs). Every kernel sums to 1 per channel.
  */
-import { H5File } from "../io/hdf5";
-import { withAtomicOutput } from "../util/atomic";
+import { writeBasisLayout } from "../basis/file";
 
 export interface DemoBasisOptions {
   height: number;
@@ -63,26 +62,16 @@ export async function writeDemoBasis(file: string, o: DemoBasisOptions): Promise
       }
   const stepY = g === 1 ? Infinity : (H - 1) / (g - 1);
   const stepX = g === 1 ? Infinity : (W - 1) / (g - 1);
-  await withAtomicOutput(file, async (tmp) => {
-    const f = await H5File.open(tmp, "w");
-    try {
-      const dtype = o.dtype ?? "float32";
-      f.write("basis_psfs", psfs, [C, 1, m, k, k], { dtype });
-      f.createDataset("basis_coef", [C, 1, m, H, W], { dtype, chunks: [1, 1, 1, Math.min(H, 256), Math.min(W, 256)] });
-      const plane = new Float32Array(H * W);
-      for (let j = 0; j < m; j++) {
-        const gy = Math.floor(j / g);
-        const gx = j % g;
-        for (let y = 0; y < H; y++) {
-          const wy = g === 1 ? 1 : hat(y, gy * stepY, stepY);
-          for (let x = 0; x < W; x++) plane[y * W + x] = wy * (g === 1 ? 1 : hat(x, gx * stepX, stepX));
-        }
-        for (let c = 0; c < C; c++) f.writeSlice("basis_coef", [[c, c + 1], [0, 1], [j, j + 1]], plane);
-      }
-      f.setAttr("basis_method", "demo-gaussian-grid");
-      f.setAttr("sensor_res", [H, W]);
-    } finally {
-      f.close();
+  const plane = new Float32Array(H * W);
+  // every channel shares kernel j's hat map (the writer copies each plane before asking for the next)
+  const coefPlane = (_c: number, j: number): Float32Array => {
+    const gy = Math.floor(j / g);
+    const gx = j % g;
+    for (let y = 0; y < H; y++) {
+      const wy = g === 1 ? 1 : hat(y, gy * stepY, stepY);
+      for (let x = 0; x < W; x++) plane[y * W + x] = wy * (g === 1 ? 1 : hat(x, gx * stepX, stepX));
     }
-  });
+    return plane;
+  };
+  await writeBasisLayout(file, { channels: C, count: m, kernelSize: k, height: H, width: W, psfs, coefPlane, method: "demo-gaussian-grid" }, { dtype: o.dtype ?? "float32", progress: false });
 }

@@ -13,7 +13,7 @@
  */
 export * from "./types";
 export * from "./blur";
-export * from "./codec";
+export { decodeImage, dequantize, encodePng, quantize, readImageFile, type BitDepth, type DecodedImage } from "../io/image";
 export * from "./color";
 export * from "./noise";
 export * as scenes from "./scenes";
@@ -21,6 +21,7 @@ export * from "./sources";
 export * from "./transforms";
 export * from "./readers/dataset";
 export * from "./readers/registry";
+export { SyntheticBlurDataset, randomScene, type SyntheticBlurOptions } from "./readers/synthetic";
 export { findParquetFiles, ParquetPairSource } from "./readers/parquet";
 export { FolderPairSource } from "./readers/pairs";
 export { createBasisBlur } from "./basis-blur";

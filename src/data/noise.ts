@@ -1,21 +1,45 @@
 /**
- * Sensor noise models (spec dataset-generation.md §2.3, §3.6, §4). Every function takes the Rng
- * that draws its randomness and returns the parameters it drew, so generation can record them.
+ * Sensor noise models, the one noise module of the repo (spec dataset-generation.md §2.3, §3.6, §4):
+ * Gaussian, Poisson–Gaussian and the quanta image sensor, for dataset generation (HWC images,
+ * clipped to [0, 1] as the original) and the render command (`addNoise` on any NdArray, unclipped).
+ * Every function takes the Rng that draws its randomness, so the same seed gives the same noise.
  */
+import { ArgumentError } from "../util/errors";
+import type { NdArray } from "../array";
 import type { Rng } from "../util/rng";
 import { PixelStream } from "./pixel-noise";
 import { makeImage, type ImageHWC } from "../array";
 
-const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
+/** `x + N(mu, sigma²)` per element of `src` into a new array, clamped to [0, 1] when `clip`. */
+function gaussianNoise(src: ArrayLike<number>, sigma: number, rng: Rng, mu: number, clip: boolean): Float32Array {
+  const out = new Float32Array(src.length);
+  for (let i = 0; i < out.length; i++) {
+    const v = (src[i] as number) + rng.normal(mu, sigma);
+    out[i] = clip ? (v < 0 ? 0 : v > 1 ? 1 : v) : v;
+  }
+  return out;
+}
+
+/**
+ * `Poisson(max(x, minMean)·peak)/peak + N(0, readSigma²)` per element into a new array, clamped to
+ * [0, 1] when `clip`. ~10⁶ draws per image: a PixelStream seeded from rng (see pixel-noise.ts for why).
+ */
+function poissonGaussianNoise(src: ArrayLike<number>, peak: number, readSigma: number, rng: Rng, clip: boolean, minMean: number): Float32Array {
+  const out = new Float32Array(src.length);
+  const s = new PixelStream(rng);
+  const invPeak = 1 / peak;
+  for (let i = 0; i < out.length; i++) {
+    const x = src[i] as number;
+    let v = s.poisson((x > minMean ? x : minMean) * peak) * invPeak;
+    if (readSigma > 0) v += readSigma * s.normal();
+    out[i] = clip ? (v < 0 ? 0 : v > 1 ? 1 : v) : v;
+  }
+  return out;
+}
 
 /** `clamp(x + N(mu, sigma²), 0, 1)` (the original's `gaussian_noise` with a fixed sigma). */
 export function addGaussianNoise(img: ImageHWC, sigma: number, rng: Rng, mu = 0, clip = true): ImageHWC {
-  const out = new Float32Array(img.data.length);
-  for (let i = 0; i < out.length; i++) {
-    const v = (img.data[i] as number) + rng.normal(mu, sigma);
-    out[i] = clip ? clamp01(v) : v;
-  }
-  return makeImage(img.height, img.width, img.channels, out);
+  return makeImage(img.height, img.width, img.channels, gaussianNoise(img.data, sigma, rng, mu, clip));
 }
 
 /**
@@ -24,18 +48,35 @@ export function addGaussianNoise(img: ImageHWC, sigma: number, rng: Rng, mu = 0,
  * With readSigma = 0 it is the original's `poisson_noise`.
  */
 export function addPoissonGaussianNoise(img: ImageHWC, peak: number, readSigma: number, rng: Rng, clip = true): ImageHWC {
-  const out = new Float32Array(img.data.length);
-  const src = img.data;
-  // ~10⁶ draws per image: a PixelStream seeded from rng (see pixel-noise.ts for why)
-  const s = new PixelStream(rng);
-  const invPeak = 1 / peak;
-  for (let i = 0; i < out.length; i++) {
-    const x = src[i] as number;
-    let v = s.poisson((x > 1e-6 ? x : 1e-6) * peak) * invPeak;
-    if (readSigma > 0) v += readSigma * s.normal();
-    out[i] = clip ? (v < 0 ? 0 : v > 1 ? 1 : v) : v;
+  return makeImage(img.height, img.width, img.channels, poissonGaussianNoise(img.data, peak, readSigma, rng, clip, 1e-6));
+}
+
+/**
+ * Noise of the forward model for the render command, on any array:
+ *   gaussian:          y = x + N(0, sigma²)
+ *   poisson-gaussian:  y = Poisson(max(x, 0) · photonsAtOne) / photonsAtOne + N(0, readSigma²)
+ *                      (shot noise with `photonsAtOne` photo-electrons for a value of 1, plus read
+ *                      noise in the same [0, 1] units)
+ * No clipping: the caller decides (writing an 8/16-bit image clips).
+ */
+export type NoiseModel =
+  | { type: "none" }
+  | { type: "gaussian"; sigma: number }
+  | { type: "poisson-gaussian"; photonsAtOne: number; readSigma: number };
+
+export function addNoise(img: NdArray, model: NoiseModel, rng: Rng): NdArray {
+  const shape = [...img.shape];
+  if (model.type === "none") return { data: Float32Array.from(img.data), shape };
+  if (model.type === "gaussian") {
+    if (!(model.sigma >= 0)) throw new ArgumentError("noise.sigma", "a number >= 0", model.sigma);
+    return { data: gaussianNoise(img.data, model.sigma, rng, 0, false), shape };
   }
-  return makeImage(img.height, img.width, img.channels, out);
+  if (model.type === "poisson-gaussian") {
+    if (!(model.photonsAtOne > 0)) throw new ArgumentError("noise.photonsAtOne", "a number > 0", model.photonsAtOne);
+    if (!(model.readSigma >= 0)) throw new ArgumentError("noise.readSigma", "a number >= 0", model.readSigma);
+    return { data: poissonGaussianNoise(img.data, model.photonsAtOne, model.readSigma, rng, false, 0), shape };
+  }
+  throw new ArgumentError("noise.type", '"none", "gaussian" or "poisson-gaussian"', (model as { type: unknown }).type);
 }
 
 /** QIS gain table of the original (PPP → gain). */
@@ -94,14 +135,30 @@ export function qisPhotonsPerPixel(p: QisParams): number {
 }
 
 /**
+ * Readout gain of one frame, in the units of the spec's `round(s · gain · (2^bits − 1) / fwc)`.
+ * - 1 frame: the original's ISO gain G(PPP), which maps a whole exposure of PPP photons into the
+ *   2^bits levels.
+ * - N > 1 frames: photon counting, one level per photo-electron (gain = fwc / (2^bits − 1)), as a
+ *   quanta sensor reads its jots: each frame sees only PPP/N photons, and G(PPP) there scales a
+ *   frame's few electrons far below half a level, so every 1-bit frame rounded to 0 (issue 14).
+ *   Averaging the N counting frames is what maps the exposure into [0, 1]; a 1-bit frame is 1
+ *   when it caught at least one electron (with no read noise, P = 1 − e^(−λ)).
+ */
+export function qisFrameGain(p: QisParams): number {
+  return p.frames === 1 ? qisGain(qisPhotonsPerPixel(p)) : p.fullWell / (2 ** p.bits - 1);
+}
+
+/**
  * Quanta image sensor forward model (the original's `forward`, §3.6) on a grey image in [0, 1]
  * (HW×1). Returns the average of `frames` quantized frames divided by 2^bits − 1, in [0, 1];
- * with bits = 1 every frame is binary.
+ * with bits = 1 every frame is binary. `gain` is the per-frame readout gain (qisFrameGain).
  */
 export function simulateQis(gray: ImageHWC, p: QisParams, rng: Rng): { image: ImageHWC; ppp: number; gain: number } {
   if (gray.channels !== 1) throw new Error(`simulateQis expects a 1-channel image, got ${gray.channels}`);
+  if (!(Number.isInteger(p.frames) && p.frames >= 1)) throw new RangeError(`simulateQis: frames must be an integer >= 1, found ${p.frames}`);
+  if (!(Number.isInteger(p.bits) && p.bits >= 1)) throw new RangeError(`simulateQis: bits must be an integer >= 1, found ${p.bits}`);
   const ppp = qisPhotonsPerPixel(p);
-  const gain = qisGain(ppp);
+  const gain = qisFrameGain(p);
   const n = gray.data.length;
   let mean = 0;
   for (let i = 0; i < n; i++) mean += gray.data[i] as number;

@@ -7,23 +7,18 @@
  * Float32Array (or the native integer/float64 array) plus an explicit shape.
  */
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { InputFileError, SvdError } from "../util/errors";
 import { decodeFloat16, encodeFloat16 } from "../util/float16";
 import { sizeOf, shapeString, type NdArray, type Shape } from "../array";
+import { importEsm, type Any } from "./esm";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type H5Wasm = any;
+type H5Wasm = Any;
 let h5Promise: Promise<H5Wasm> | null = null;
 
-/** Loads h5wasm once (it is ESM-only; the .cjs shim keeps this loadable from CommonJS and tslab). */
+/** Loads h5wasm once (it is ESM-only: io/esm keeps this loadable from CommonJS and tslab). */
 export function loadH5Wasm(): Promise<H5Wasm> {
   if (!h5Promise) {
-    // Resolve the shim next to this file in both src/ (tsx) and dist/ (built) layouts.
-    const shimDir = fs.existsSync(path.join(__dirname, "esm-import.cjs")) ? __dirname : path.join(__dirname, "../../src/io");
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { esmImport } = require(path.join(shimDir, "esm-import.cjs")) as { esmImport: (s: string) => Promise<H5Wasm> };
-    h5Promise = esmImport("h5wasm/node").then(async (m: H5Wasm) => {
+    h5Promise = importEsm<H5Wasm>("h5wasm/node").then(async (m: H5Wasm) => {
       const h5 = m.default ?? m;
       await h5.ready;
       // Module and dtype_to_metadata are named exports; keep them beside the default object.

@@ -8,13 +8,22 @@
  * Supported: PNG, TIFF, JPEG (and whatever else libvips decodes, e.g. WebP) at 8 or 16 bits,
  * 1 (grey), 2 (grey+alpha), 3 (RGB) or 4 (RGBA) channels; 32-bit float TIFF for reading.
  * Writing: PNG (8/16 bit), TIFF (8/16 bit, deflate), JPEG (8 bit), atomically.
+ *
+ * The one image codec of the repo: files (readImage/writeImage, for the CLI and notebooks) and
+ * in-memory bytes (decodeImage/encodePng, for dataset shards), on one quantizer and one
+ * sample-to-float conversion. Quantization follows the original's OpenCV path:
+ * `q = saturate(round(v · (2^bits − 1)))`, i.e. values outside [0, 1] are clipped only here.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import sharp from "sharp";
+import { makeImage, type ImageHWC } from "../array";
 import { InputFileError, ArgumentError } from "../util/errors";
 import { withAtomicOutput } from "../util/atomic";
-import type { ImageHWC } from "../array";
+
+// sharp's own thread pool would compete with our worker threads; one per process is enough.
+sharp.concurrency(1);
+sharp.cache(false);
 
 export interface LoadedImage extends ImageHWC {
   file: string;
@@ -76,22 +85,15 @@ export async function readImage(file: string, opts: { channels?: ChannelMode } =
   const channels = greyAlpha8 ? 2 : decodedC;
   if (greyAlpha8 && decodedC !== 4) throw new InputFileError(file, `grey+alpha image decoded to ${decodedC} channels, expected 4`);
   const n = width * height * channels;
-  const out = new Float32Array(n);
-  // Typed views need an aligned offset; copy the (rare) unaligned buffer.
-  const buf = raw.data.byteOffset % 4 === 0 ? raw.data : Buffer.from(raw.data);
+  let out: Float32Array;
   if (greyAlpha8) {
+    out = new Float32Array(n);
+    const buf = raw.data;
     for (let p = 0; p < width * height; p++) {
       out[2 * p] = buf[4 * p]! / 255;
       out[2 * p + 1] = buf[4 * p + 3]! / 255;
     }
-  } else if (depth === 8) {
-    for (let i = 0; i < n; i++) out[i] = buf[i]! / 255;
-  } else if (depth === 16) {
-    const u16 = new Uint16Array(buf.buffer, buf.byteOffset, n);
-    for (let i = 0; i < n; i++) out[i] = u16[i]! / 65535;
-  } else {
-    out.set(new Float32Array(buf.buffer, buf.byteOffset, n));
-  }
+  } else out = samplesToFloat(raw.data, depth as 8 | 16 | 32, n);
   const img: ImageHWC = { data: out, height, width, channels };
   const shaped = convertChannels(img, opts.channels ?? "keep");
   return { ...shaped, file, bitDepth: depth as 8 | 16 | 32, format: meta.format ?? "unknown" };
@@ -154,14 +156,7 @@ export async function writeImage(file: string, img: ImageHWC, opts: WriteImageOp
   if (!format) throw new ArgumentError("output file", "a name ending in .png, .tif, .tiff, .jpg or .jpeg", file);
   const bitDepth = format === "jpeg" ? 8 : (opts.bitDepth ?? 8);
   if (bitDepth !== 8 && bitDepth !== 16) throw new ArgumentError("bitDepth", "8 or 16", bitDepth);
-  const n = h * w * c;
-  const maxCode = bitDepth === 16 ? 65535 : 255;
-  const codes = bitDepth === 16 ? new Uint16Array(n) : new Uint8Array(n);
-  const src = img.data;
-  for (let i = 0; i < n; i++) {
-    const v = src[i]!;
-    codes[i] = v > 0 ? (v < 1 ? Math.round(v * maxCode) : maxCode) : 0; // NaN -> 0
-  }
+  const codes = bitDepth === 16 ? quantize16(img.data) : quantize8(img.data);
   const grey = c <= 2;
   let pipeline = sharp(codes, { raw: { width: w, height: h, channels: c as 1 | 2 | 3 | 4 } }).toColourspace(
     bitDepth === 16 ? (grey ? "grey16" : "rgb16") : grey ? "b-w" : "srgb",
@@ -171,4 +166,106 @@ export async function writeImage(file: string, img: ImageHWC, opts: WriteImageOp
   else pipeline = pipeline.jpeg({ quality: opts.quality ?? 95 });
   const encoded = await pipeline.toBuffer();
   await withAtomicOutput(file, (tmp) => fs.writeFileSync(tmp, encoded));
+}
+
+/**
+ * Float32 samples in [0, 1] from the raw buffer libvips decoded: 8-bit / 255, 16-bit / 65535,
+ * 32-bit float as stored.
+ */
+function samplesToFloat(data: Buffer, depth: 8 | 16 | 32, n: number): Float32Array {
+  const out = new Float32Array(n);
+  if (depth === 8) {
+    for (let i = 0; i < n; i++) out[i] = data[i]! / 255;
+    return out;
+  }
+  // Typed views need an aligned offset; copy the (rare) unaligned buffer.
+  const buf = data.byteOffset % 4 === 0 ? data : Buffer.from(data);
+  if (depth === 16) {
+    const u16 = new Uint16Array(buf.buffer, buf.byteOffset, n);
+    for (let i = 0; i < n; i++) out[i] = u16[i]! / 65535;
+  } else out.set(new Float32Array(buf.buffer, buf.byteOffset, n));
+  return out;
+}
+
+// ---- in-memory codec: dataset shards store images as PNG bytes ----
+
+export type BitDepth = 8 | 16;
+
+export interface DecodedImage {
+  image: ImageHWC;
+  bitDepth: BitDepth;
+  format: string;
+}
+
+/** Decodes image bytes (PNG, JPEG, TIFF, 8 or 16 bit, 1-4 channels). `what` names the file in errors. */
+export async function decodeImage(bytes: Uint8Array, what = "<image bytes>"): Promise<DecodedImage> {
+  let meta: sharp.Metadata;
+  try {
+    meta = await sharp(bytes).metadata();
+  } catch (err) {
+    throw new InputFileError(what, `cannot decode as PNG/JPEG/TIFF image (${(err as Error).message})`);
+  }
+  const is16 = meta.depth === "ushort" || meta.depth === "short";
+  const bands = meta.channels ?? 3;
+  const grey = bands <= 2;
+  try {
+    let pipe = sharp(bytes);
+    if (is16) pipe = pipe.toColourspace(grey ? "grey16" : "rgb16");
+    const { data, info } = await pipe.raw({ depth: is16 ? "ushort" : "uchar" }).toBuffer({ resolveWithObject: true });
+    const out = samplesToFloat(data, is16 ? 16 : 8, info.width * info.height * info.channels);
+    return { image: makeImage(info.height, info.width, info.channels, out), bitDepth: is16 ? 16 : 8, format: meta.format ?? "unknown" };
+  } catch (err) {
+    throw new InputFileError(what, `image is corrupt or truncated (${(err as Error).message})`);
+  }
+}
+
+/** decodeImage of a file's bytes (the dataset readers' entry: an HWC image and its stored depth). */
+export async function readImageFile(file: string): Promise<DecodedImage> {
+  if (!fs.existsSync(file)) throw new InputFileError(file, "image file not found");
+  return decodeImage(fs.readFileSync(file), file);
+}
+
+/** `saturate(round(v · (2^bits − 1)))` for every value: what a PNG of that depth stores. */
+export function quantize(img: ImageHWC, bits: BitDepth): Uint8Array | Uint16Array {
+  return bits === 16 ? quantize16(img.data) : quantize8(img.data);
+}
+
+// One loop per output type (a store into `Uint8Array | Uint16Array` in one loop is several times
+// slower), and round(y) as truncate(y + 0.5) after the clamp (2.5x faster than Math.round here):
+// equal to Math.round because y = float32 · max has ≤ 40 significant bits, so y + 0.5 is exact.
+function quantize8(src: Float32Array): Uint8Array {
+  const out = new Uint8Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const f = (src[i] as number) * 255 + 0.5;
+    out[i] = f >= 1 ? (f < 256 ? f | 0 : 255) : 0; // NaN → 0, as the typed-array store of NaN
+  }
+  return out;
+}
+
+function quantize16(src: Float32Array): Uint16Array {
+  const out = new Uint16Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const f = (src[i] as number) * 65535 + 0.5;
+    out[i] = f >= 1 ? (f < 65536 ? f | 0 : 65535) : 0;
+  }
+  return out;
+}
+
+/** The float image a quantized image decodes back to (what a reader of the PNG sees). */
+export function dequantize(img: ImageHWC, bits: BitDepth): ImageHWC {
+  const q = quantize(img, bits);
+  const max = bits === 16 ? 65535 : 255;
+  const out = new Float32Array(q.length);
+  for (let i = 0; i < q.length; i++) out[i] = (q[i] as number) / max;
+  return makeImage(img.height, img.width, img.channels, out);
+}
+
+/** Quantizes and encodes as PNG (deterministic bytes for the same pixels). */
+export async function encodePng(img: ImageHWC, bits: BitDepth = 8): Promise<Uint8Array> {
+  if (img.channels < 1 || img.channels > 4) throw new Error(`cannot encode ${img.channels}-channel image as PNG`);
+  const q = quantize(img, bits);
+  let pipe = sharp(q, { raw: { width: img.width, height: img.height, channels: img.channels as 1 | 2 | 3 | 4 } });
+  if (bits === 16) pipe = pipe.toColourspace(img.channels <= 2 ? "grey16" : "rgb16");
+  const buf = await pipe.png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer();
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }

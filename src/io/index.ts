@@ -1,2 +1,3 @@
 export * from "./hdf5";
 export * from "./image";
+export { importEsm } from "./esm";

@@ -1,18 +1,11 @@
 /**
- * Separable Gaussian blur of an HWC float image with reflected borders (scipy.ndimage "reflect":
- * d c b a | a b c d), for synthetic tests and notebook demonstrations (degrade a target by a
+ * Separable Gaussian blur of an HWC float image with symmetric borders (util/border "symmetric",
+ * scipy.ndimage "reflect": d c b a | a b c d), for synthetic tests and notebook demonstrations (degrade a target by a
  * known Gaussian). Taps: scipy's rule, radius int(truncate * sigma + 0.5).
  */
 import type { ImageHWC } from "../array";
+import { symmetricIndex } from "../util/border";
 import { gaussianTaps } from "./ssim";
-
-function reflect(i: number, n: number): number {
-  // half-sample symmetric, repeated for indices far outside
-  const period = 2 * n;
-  let j = ((i % period) + period) % period;
-  if (j >= n) j = period - 1 - j;
-  return j;
-}
 
 export function gaussianBlur(img: ImageHWC, sigmaPx: number, truncate = 4): ImageHWC {
   const { height: h, width: w, channels: c } = img;
@@ -24,7 +17,7 @@ export function gaussianBlur(img: ImageHWC, sigmaPx: number, truncate = 4): Imag
     for (let x = 0; x < w; x++)
       for (let ch = 0; ch < c; ch++) {
         let s = 0;
-        for (let t = -r; t <= r; t++) s += taps[t + r]! * img.data[(y * w + reflect(x + t, w)) * c + ch]!;
+        for (let t = -r; t <= r; t++) s += taps[t + r]! * img.data[(y * w + symmetricIndex(x + t, w)) * c + ch]!;
         tmp[(y * w + x) * c + ch] = s;
       }
   const out = new Float32Array(h * w * c);
@@ -32,7 +25,7 @@ export function gaussianBlur(img: ImageHWC, sigmaPx: number, truncate = 4): Imag
     for (let x = 0; x < w; x++)
       for (let ch = 0; ch < c; ch++) {
         let s = 0;
-        for (let t = -r; t <= r; t++) s += taps[t + r]! * tmp[(reflect(y + t, h) * w + x) * c + ch]!;
+        for (let t = -r; t <= r; t++) s += taps[t + r]! * tmp[(symmetricIndex(y + t, h) * w + x) * c + ch]!;
         out[(y * w + x) * c + ch] = s;
       }
   return { data: out, height: h, width: w, channels: c };

@@ -18,7 +18,7 @@
  * each curve is the true MTF: frequency 0 at index 0 and MTF(0) = 1 (docs/compat.md).
  */
 import { ArgumentError } from "../util/errors";
-import { fft2InPlace, fftshift2 } from "../optics/fft2";
+import { fft2InPlace, fftshift2 } from "../fft";
 import { MtfCurve, mtfCrossing, toCyclesPerMm } from "./mtf-curve";
 
 function checkPsf(psf: ArrayLike<number>, k: number): number {

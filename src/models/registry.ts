@@ -4,6 +4,8 @@
  * ConfigErrors naming the file and key; an unknown type lists the known ones.
  */
 import type * as tfTypes from "@tensorflow/tfjs";
+import { parseOptions, Registry } from "../config/registry";
+import { anything, object, satisfies, withDefault, type Schema } from "../config/schema";
 import { ConfigError } from "../util/errors";
 import { Rng } from "../util/rng";
 import { createNAFNet, nafnetDefaults, type NAFNetOptions } from "./archs/nafnet";
@@ -13,113 +15,145 @@ import { createWienerDeconv, wienerDeconvDefaults, type WienerDeconvOptions } fr
 import type { Network } from "./network";
 import { ParamStore } from "./params";
 
-type Kind = "int" | "int[]" | "number" | "bool" | "string" | "string[]" | "any";
-
-interface ArchEntry {
-  defaults: Record<string, unknown>;
-  kinds: Record<string, Kind>;
-  /** Keys the original accepts and ignores (or rejects with a reason). */
-  ignored?: string[];
-  rejected?: Record<string, (v: unknown) => string | null>;
-  create(tf: typeof tfTypes, p: ParamStore, opts: Record<string, unknown>): Network;
+export interface ArchEntry<O> {
+  /** Schema of the `network` mapping (its `type` included); parsing gives the constructor options. */
+  readonly schema: Schema<O>;
+  create(tf: typeof tfTypes, p: ParamStore, opts: O): Network;
 }
 
-const archs = new Map<string, ArchEntry>();
+export const architectures = new Registry<ArchEntry<any>>("architecture"); // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export function registerArch(name: string, entry: ArchEntry): void {
-  archs.set(name, entry);
+export function registerArch<O>(name: string, entry: ArchEntry<O>, aliases: readonly string[] = []): void {
+  architectures.register(name, entry, aliases);
 }
 
 export function knownArchs(): string[] {
-  return [...archs.keys()].sort();
+  return architectures.names().sort();
 }
 
-registerArch("NAFNet", {
-  defaults: nafnetDefaults as unknown as Record<string, unknown>,
-  kinds: { in_channels: "int", out_channels: "int", width: "int", middle_blk_num: "int", enc_blk_nums: "int[]", dec_blk_nums: "int[]" },
-  rejected: {
-    img_channel: (v) => (v === -1 || v === undefined ? null : "img_channel is deprecated in the original (it raises); use in_channels and out_channels"),
-  },
-  create: (tf, p, o) => {
-    const opts = o as unknown as NAFNetOptions;
+// The value kinds of constructor options (strict: the original's configs write these as YAML numbers and lists).
+const isCount = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
+const kind = {
+  int: satisfies<number>("a non-negative integer", isCount),
+  ints: satisfies<number[]>("a list of non-negative integers", (v) => Array.isArray(v) && v.every(isCount)),
+  number: satisfies<number>("a number", (v) => typeof v === "number" && Number.isFinite(v)),
+  bool: satisfies<boolean>("a boolean", (v) => typeof v === "boolean"),
+  string: satisfies<string>("a string", (v) => typeof v === "string"),
+  strings: satisfies<string[]>("a list of strings", (v) => Array.isArray(v) && v.every((x) => typeof x === "string")),
+};
+
+interface ArchOptionsSpec<O> {
+  defaults: O;
+  /** The schema of each option (every option has a default). */
+  kinds: { [K in keyof O]: Schema<O[K]> };
+  /** Keys the original accepts and ignores. */
+  ignored?: string[];
+  /** Keys the original accepts but this port does not support for some values: why, or null when the value is fine. */
+  rejected?: Record<string, (v: unknown) => string | null>;
+}
+
+/** The schema of a `network` mapping: `type`, the options with their defaults, ignored and rejected keys; anything else is an error. */
+function archOptions<O extends object>(spec: ArchOptionsSpec<O>): Schema<O> {
+  const fields: Record<string, Schema<unknown>> = { type: anything() };
+  for (const k of Object.keys(spec.kinds) as Array<keyof O & string>) fields[k] = withDefault(spec.kinds[k] as Schema<unknown>, spec.defaults[k]);
+  for (const k of spec.ignored ?? []) fields[k] = anything();
+  for (const [k, why] of Object.entries(spec.rejected ?? {}))
+    fields[k] = {
+      expected: "no such key",
+      parse(v, path, ctx) {
+        const reason = why(v);
+        if (reason) throw new ConfigError(ctx.file, path, "no such key", v, reason);
+        return undefined;
+      },
+      fallback: () => undefined,
+    };
+  const mapping = object(fields);
+  return {
+    expected: mapping.expected,
+    parse(v, path, ctx) {
+      const parsed = mapping.parse(v, path, ctx);
+      return Object.fromEntries(Object.keys(spec.kinds).map((k) => [k, parsed[k]])) as O;
+    },
+  };
+}
+
+registerArch<NAFNetOptions>("NAFNet", {
+  schema: archOptions({
+    defaults: nafnetDefaults,
+    kinds: { in_channels: kind.int, out_channels: kind.int, width: kind.int, middle_blk_num: kind.int, enc_blk_nums: kind.ints, dec_blk_nums: kind.ints },
+    rejected: {
+      img_channel: (v) => (v === -1 || v === undefined ? null : "img_channel is deprecated in the original (it raises); use in_channels and out_channels"),
+    },
+  }),
+  create: (tf, p, opts) => {
     if (opts.enc_blk_nums.length !== opts.dec_blk_nums.length) throw new RangeError(`enc_blk_nums has ${opts.enc_blk_nums.length} levels but dec_blk_nums has ${opts.dec_blk_nums.length}`);
     return createNAFNet(tf, p, opts);
   },
 });
 
-registerArch("Restormer", {
-  defaults: restormerDefaults as unknown as Record<string, unknown>,
-  kinds: {
-    in_channels: "int",
-    out_channels: "int",
-    dim: "int",
-    num_blocks: "int[]",
-    num_refinement_blocks: "int",
-    heads: "int[]",
-    ffn_expansion_factor: "number",
-    bias: "bool",
-    LayerNorm_type: "string",
-  },
-  // The original accepts and ignores these (inp_channels: RestormerColor.yml's typo, silently dropped).
-  ignored: ["inp_channels", "use_checkpoint", "return_features"],
-  rejected: {
-    dual_pixel_task: (v) => (v === false || v === undefined ? null : "the dual-pixel variant is not ported"),
-  },
-  create: (tf, p, o) => createRestormer(tf, p, o as unknown as RestormerOptions),
+registerArch<RestormerOptions>("Restormer", {
+  schema: archOptions({
+    defaults: restormerDefaults,
+    kinds: {
+      in_channels: kind.int,
+      out_channels: kind.int,
+      dim: kind.int,
+      num_blocks: kind.ints,
+      num_refinement_blocks: kind.int,
+      heads: kind.ints,
+      ffn_expansion_factor: kind.number,
+      bias: kind.bool,
+      LayerNorm_type: kind.string as Schema<RestormerOptions["LayerNorm_type"]>,
+    },
+    // The original accepts and ignores these (inp_channels: RestormerColor.yml's typo, silently dropped).
+    ignored: ["inp_channels", "use_checkpoint", "return_features"],
+    rejected: {
+      dual_pixel_task: (v) => (v === false || v === undefined ? null : "the dual-pixel variant is not ported"),
+    },
+  }),
+  create: (tf, p, o) => createRestormer(tf, p, o),
 });
 
 // diffusers UNet2DModel (spec §9.3). The original passes in/out channels, attention_head_dim, the block
 // types and block_out_channels; layers_per_block, norm_num_groups, norm_eps and add_attention are the
 // diffusers constructor keys at their defaults unless set here. sample_size only informs diffusers.
-registerArch("Unet", {
-  defaults: unetDefaults as unknown as Record<string, unknown>,
-  kinds: {
-    in_channels: "int",
-    out_channels: "int",
-    attention_head_dim: "int",
-    down_block_types: "string[]",
-    up_block_types: "string[]",
-    block_out_channels: "int[]",
-    layers_per_block: "int",
-    norm_num_groups: "int",
-    norm_eps: "number",
-    add_attention: "bool",
-  },
-  ignored: ["sample_size"],
-  create: (tf, p, o) => createUnet(tf, p, o as unknown as UnetOptions),
+registerArch<UnetOptions>("Unet", {
+  schema: archOptions({
+    defaults: unetDefaults,
+    kinds: {
+      in_channels: kind.int,
+      out_channels: kind.int,
+      attention_head_dim: kind.int,
+      down_block_types: kind.strings,
+      up_block_types: kind.strings,
+      block_out_channels: kind.ints,
+      layers_per_block: kind.int,
+      norm_num_groups: kind.int,
+      norm_eps: kind.number,
+      add_attention: kind.bool,
+    },
+    ignored: ["sample_size"],
+  }),
+  create: (tf, p, o) => createUnet(tf, p, o),
 });
 
 // Learnable Wiener deconvolution (spec §9.6; WienerDeconv_arch.py, unused by the original's configs).
-const wienerDeconv: ArchEntry = {
-  defaults: wienerDeconvDefaults as unknown as Record<string, unknown>,
-  kinds: { psfs: "any", noise_weight: "number", do_pad: "bool", do_clip: "bool", is_trainable_psf: "bool" },
-  ignored: ["max_trainable"],
-  rejected: {
-    return_frequency: (v) => (v === false || v === undefined || v === null ? null : "returning the frequency-domain result is not ported"),
+registerArch<WienerDeconvOptions>(
+  "WienerDeconvolution",
+  {
+    schema: archOptions({
+      defaults: wienerDeconvDefaults,
+      // psfs: checked by createWienerDeconv (shape and values).
+      kinds: { psfs: anything() as Schema<WienerDeconvOptions["psfs"]>, noise_weight: kind.number, do_pad: kind.bool, do_clip: kind.bool, is_trainable_psf: kind.bool },
+      ignored: ["max_trainable"],
+      rejected: {
+        return_frequency: (v) => (v === false || v === undefined || v === null ? null : "returning the frequency-domain result is not ported"),
+      },
+    }),
+    create: (tf, p, o) => createWienerDeconv(tf, p, o),
   },
-  create: (tf, p, o) => createWienerDeconv(tf, p, o as unknown as WienerDeconvOptions),
-};
-registerArch("WienerDeconvolution", wienerDeconv);
-registerArch("WienerDeconv", wienerDeconv);
-
-function checkKind(v: unknown, kind: Kind): string | null {
-  switch (kind) {
-    case "int":
-      return Number.isInteger(v) && (v as number) >= 0 ? null : "a non-negative integer";
-    case "int[]":
-      return Array.isArray(v) && v.every((x) => Number.isInteger(x) && x >= 0) ? null : "a list of non-negative integers";
-    case "number":
-      return typeof v === "number" && Number.isFinite(v) ? null : "a number";
-    case "bool":
-      return typeof v === "boolean" ? null : "a boolean";
-    case "string":
-      return typeof v === "string" ? null : "a string";
-    case "string[]":
-      return Array.isArray(v) && v.every((x) => typeof x === "string") ? null : "a list of strings";
-    case "any":
-      return null;
-  }
-}
+  ["WienerDeconv"],
+);
 
 /**
  * Builds `network` (the config block: `type` + options). `file` and `keyPath` name the config
@@ -127,32 +161,14 @@ function checkKind(v: unknown, kind: Kind): string | null {
  */
 export function createNetwork(tf: typeof tfTypes, network: Record<string, unknown>, rng: Rng, file = "<config>", keyPath = "network"): Network {
   const rawType = network.type;
-  if (typeof rawType !== "string") throw new ConfigError(file, `${keyPath}.type`, `an architecture name (one of ${knownArchs().join(", ")})`, rawType);
-  const type = rawType.replace(/_arch$/, "");
-  const entry = archs.get(type);
-  if (!entry) throw new ConfigError(file, `${keyPath}.type`, `one of ${knownArchs().join(", ")}`, rawType);
-  const opts: Record<string, unknown> = { ...structuredClone(entry.defaults) };
-  for (const [k, v] of Object.entries(network)) {
-    if (k === "type") continue;
-    const reject = entry.rejected?.[k];
-    if (reject) {
-      const why = reject(v);
-      if (why) throw new ConfigError(file, `${keyPath}.${k}`, "no such key", v, why);
-      continue;
-    }
-    if (entry.ignored?.includes(k)) continue;
-    const kind = entry.kinds[k];
-    if (!kind) throw new ConfigError(file, `${keyPath}.${k}`, `one of the ${type} options (${Object.keys(entry.kinds).join(", ")})`, v);
-    const bad = checkKind(v, kind);
-    if (bad) throw new ConfigError(file, `${keyPath}.${k}`, bad, v);
-    opts[k] = v;
-  }
+  const arch = architectures.get(typeof rawType === "string" ? rawType.replace(/_arch$/, "") : rawType, { file, keyPath: `${keyPath}.type` }, rawType);
+  const opts = parseOptions(arch, network, { file, keyPath });
   const p = new ParamStore(tf, rng);
   try {
-    return entry.create(tf, p, opts);
+    return arch.create(tf, p, opts);
   } catch (err) {
     p.dispose();
-    if (err instanceof RangeError) throw new ConfigError(file, keyPath, `consistent ${type} options`, network, err.message);
+    if (err instanceof RangeError) throw new ConfigError(file, keyPath, `consistent ${String(rawType).replace(/_arch$/, "")} options`, network, err.message);
     throw err;
   }
 }

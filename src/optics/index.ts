@@ -1,5 +1,4 @@
-/** Physics shared by PSF sources: FFT helpers, Zernike polynomials, pupil -> PSF, Airy references. */
-export * from "./fft2";
+/** Physics shared by PSF sources: Zernike polynomials, pupil -> PSF, Airy references (FFTs: src/fft). */
 export * from "./zernike";
 export * from "./pupil";
 export * from "./airy";

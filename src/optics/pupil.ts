@@ -38,7 +38,7 @@
  * cached in the model object, so repeated PSFs allocate nothing but the returned kernel.
  */
 import { ArgumentError } from "../util/errors";
-import { fftPlan, nextPowerOfTwo } from "./fft2";
+import { fftPlan, nextPowerOfTwo } from "../fft";
 import { type ZernikeMode, zernikeBasis } from "./zernike";
 
 export interface PupilSamplingOptions {

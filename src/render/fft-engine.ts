@@ -14,12 +14,11 @@
  * ceil(m/2) forward FFTs and one inverse per tile. Kernel spectra (with the 1/(Ty Tx) folded in) are
  * computed once per tile shape and reused across tiles, images and calls.
  *
- * The 2D transforms are two batched passes along axis 0 with a transpose between (src/render/axis-fft):
+ * The 2D transforms are two batched passes along axis 0 with a transpose between (src/fft/axis-fft):
  * forward y-pass over the block's columns only, transpose, x-pass; the spectrum lives as [kx][ky].
  */
 import type { ImageHWC, NdArray } from "../array";
-import { AxisFft, factorRadices, passCostPerPoint, transposePlanes, type Planes } from "./axis-fft";
-import { PlaneArena, type WasmPlanes } from "./wasm-kernels";
+import { axisFftPlan, factorRadices, passCostPerPoint, PlaneArena, transposePlanes, wasmPlanes, type AxisFft, type Planes } from "../fft";
 import { asPlanar, checkInputs, inInputForm, resolveOptions, type RenderDims, type RenderInput, type RenderOptions, type ResolvedOptions } from "./types";
 
 /** Smallest length >= n with only the factors 2, 3 and 5. */
@@ -77,7 +76,7 @@ export function chooseTileSize(height: number, width: number, k: number, spectra
 export interface FftRendererOptions extends RenderOptions {
   /** Force a square tile size (a product of 2, 3 and 5, >= k); default: a shape chosen per image size. */
   tileSize?: number;
-  /** Use the WebAssembly SIMD butterflies where available (default true); false: plain JS kernels. */
+  /** Use the WebAssembly SIMD butterflies where available (default true); false: plain JS butterflies. */
   simd?: boolean;
 }
 
@@ -91,10 +90,10 @@ class TilePlan {
     readonly ty: number,
     readonly tx: number,
   ) {
-    this.fy = new AxisFft(ty, -1);
-    this.fx = new AxisFft(tx, -1);
-    this.iy = new AxisFft(ty, 1);
-    this.ix = new AxisFft(tx, 1);
+    this.fy = axisFftPlan(ty, -1);
+    this.fx = axisFftPlan(tx, -1);
+    this.iy = axisFftPlan(ty, 1);
+    this.ix = axisFftPlan(tx, 1);
   }
 }
 
@@ -435,13 +434,13 @@ function weightPair(x: Float32Array, a1: Float32Array, a2: Float32Array, src: nu
 
 /** s += z * w (complex, elementwise, first n). */
 function multiplyAccumulate(z: Planes, w: Planes, s: Planes, n: number): void {
-  const wz = z as WasmPlanes;
+  const wz = wasmPlanes(z);
+  const ww = wasmPlanes(w);
+  const wsum = wasmPlanes(s);
   let start = 0;
-  if (wz.kernels !== undefined && (w as WasmPlanes).kernels !== undefined && (s as WasmPlanes).kernels !== undefined) {
-    const ww = w as WasmPlanes;
-    const wsum = s as WasmPlanes;
+  if (wz !== undefined && ww !== undefined && wsum !== undefined) {
     start = n & ~1;
-    wz.kernels.mac(wz.reOff, wz.imOff, ww.reOff, ww.imOff, wsum.reOff, wsum.imOff, 8 * start);
+    wz.loops.mac(wz.reOff, wz.imOff, ww.reOff, ww.imOff, wsum.reOff, wsum.imOff, 8 * start);
   }
   const Zr = z.re, Zi = z.im, wr = w.re, wi = w.im, sr = s.re, si = s.im;
   for (let i = start; i < n; i++) {

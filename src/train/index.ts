@@ -5,7 +5,8 @@ export * from "./losses";
 export * from "./schedule";
 export * from "./adamw";
 export * from "./checkpoint";
-export * from "./synthetic";
+// SyntheticBlurDataset now lives with the other readers (data/readers/synthetic.ts); re-exported for notebooks.
+export { SyntheticBlurDataset, type SyntheticBlurOptions } from "../data/readers/synthetic";
 export * from "./patched";
 export * from "./infer";
 export * from "./report";

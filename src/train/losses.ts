@@ -4,29 +4,30 @@
  * The result maps every term to its weighted value plus `all`, their sum.
  */
 import type * as tfTypes from "@tensorflow/tfjs";
+import { Registry } from "../config/registry";
 import { ConfigError } from "../util/errors";
 
 type Tf = typeof tfTypes;
 type T = tfTypes.Tensor;
 export type LossFn = (tf: Tf, pred: T, target: T) => tfTypes.Scalar;
 
-const lossFns: Record<string, LossFn> = {
-  MSE: (tf, p, t) => tf.mean(tf.squaredDifference(p, t)) as tfTypes.Scalar,
-  L1: (tf, p, t) => tf.mean(tf.abs(tf.sub(p, t))) as tfTypes.Scalar,
-  Huber: (tf, p, t) => tf.losses.huberLoss(t, p, undefined, 1, tf.Reduction.MEAN) as tfTypes.Scalar,
-  // mean_b 10*log10(MSE_b + 1e-8): minus the PSNR for unit peak.
-  PSNR_loss: (tf, p, t) => {
-    const perImage = tf.mean(tf.squaredDifference(p, t), [1, 2, 3]);
-    return tf.mul(10 / Math.LN10, tf.mean(tf.log(tf.add(perImage, 1e-8)))) as tfTypes.Scalar;
-  },
-  L1_Charbonnier_loss: (tf, p, t) => tf.mean(tf.sqrt(tf.add(tf.squaredDifference(p, t), 1e-6))) as tfTypes.Scalar,
-  L1_Charbonnier_loss_color: (tf, p, t) => tf.mean(tf.sqrt(tf.add(tf.mean(tf.squaredDifference(p, t), -1), 1e-6))) as tfTypes.Scalar,
-};
-// Friendlier aliases.
-lossFns.Charbonnier = lossFns.L1_Charbonnier_loss!;
+/** Losses by config name. They take no options, so entries are the loss functions themselves. */
+export const losses = new Registry<LossFn>("loss");
+losses.register("MSE", (tf, p, t) => tf.mean(tf.squaredDifference(p, t)) as tfTypes.Scalar);
+losses.register("L1", (tf, p, t) => tf.mean(tf.abs(tf.sub(p, t))) as tfTypes.Scalar);
+losses.register("Huber", (tf, p, t) => tf.losses.huberLoss(t, p, undefined, 1, tf.Reduction.MEAN) as tfTypes.Scalar);
+// mean_b 10*log10(MSE_b + 1e-8): minus the PSNR for unit peak.
+losses.register("PSNR_loss", (tf, p, t) => {
+  const perImage = tf.mean(tf.squaredDifference(p, t), [1, 2, 3]);
+  return tf.mul(10 / Math.LN10, tf.mean(tf.log(tf.add(perImage, 1e-8)))) as tfTypes.Scalar;
+});
+const charbonnier: LossFn = (tf, p, t) => tf.mean(tf.sqrt(tf.add(tf.squaredDifference(p, t), 1e-6))) as tfTypes.Scalar;
+losses.register("L1_Charbonnier_loss", charbonnier);
+losses.register("L1_Charbonnier_loss_color", (tf, p, t) => tf.mean(tf.sqrt(tf.add(tf.mean(tf.squaredDifference(p, t), -1), 1e-6))) as tfTypes.Scalar);
+losses.register("Charbonnier", charbonnier); // a friendlier alias
 
 export function knownLosses(): string[] {
-  return Object.keys(lossFns);
+  return losses.names();
 }
 
 export interface LossTerm {
@@ -42,8 +43,7 @@ export function parseLoss(spec: string, file = "<config>", keyPath = "train.loss
     if (!m) throw new ConfigError(file, keyPath, "terms 'weight*Name' separated by '|' (e.g. 1*MSE|0.5*L1)", spec, `cannot read term '${raw.trim()}'`);
     const weight = m[1] === undefined ? 1 : Number(m[1]);
     if (!Number.isFinite(weight)) throw new ConfigError(file, keyPath, "a numeric weight", spec, `term '${raw.trim()}'`);
-    const fn = lossFns[m[2]!];
-    if (!fn) throw new ConfigError(file, keyPath, `loss names from ${knownLosses().join(", ")}`, spec, `unknown loss '${m[2]}'`);
+    const fn = losses.get(m[2], { file, keyPath }, spec);
     terms.push({ name: m[2]!, weight, fn });
   }
   return terms;

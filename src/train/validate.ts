@@ -4,15 +4,14 @@
  * can be checked without reading data, and transform pipeline. Used by the configs/train test.
  */
 import type * as tfTypes from "@tensorflow/tfjs";
-import { datasetTypes } from "../data/readers/registry";
+import { datasetOptions } from "../data/readers/registry";
 import { TransformPipeline } from "../data/transforms/pipeline";
-import { knownModelTypes, modelTypeEntry } from "../models/model-types";
+import { modelTypeEntry, modelTypeOptionKeys } from "../models/model-types";
 import { createNetwork } from "../models/registry";
 import { ConfigError } from "../util/errors";
 import { Rng } from "../util/rng";
 import { loadTrainConfig } from "./config";
 import { parseLoss } from "./losses";
-import { syntheticFromOptions } from "./synthetic";
 
 export interface ConfigCheck {
   file: string;
@@ -30,7 +29,7 @@ export function checkTrainConfig(tf: typeof tfTypes, file: string, overrides: re
   const entry = modelTypeEntry(c.model_type, file);
   parseLoss(c.train.loss, file);
   // Top-level options of the model types (iterations, noise_level, ...) are read from the tree.
-  const modelOptions = new Set(knownModelTypes().flatMap((m) => Object.keys(modelTypeEntry(m, file).options ?? {})));
+  const modelOptions = new Set(modelTypeOptionKeys());
   const unusedKeys = loaded.unknownKeys.filter((k) => !modelOptions.has(k));
   const out: ConfigCheck = { file, modelType: entry.name, unusedKeys, datasets: {} };
   if (entry.trainable) {
@@ -44,15 +43,14 @@ export function checkTrainConfig(tf: typeof tfTypes, file: string, overrides: re
     const d = c.datasets[phase];
     if (!d) continue;
     const keyPath = `datasets.${phase}`;
-    const type = d.type;
-    if (typeof type !== "string" || !datasetTypes().includes(type)) throw new ConfigError(file, `${keyPath}.type`, `a dataset type (one of ${datasetTypes().join(", ")})`, type);
-    if (type === "SyntheticBlur") syntheticFromOptions(d, { file, keyPath });
-    else {
+    const type = d.type as string;
+    datasetOptions(d, { file, keyPath }); // the type and the reader's options
+    if (type !== "SyntheticBlur") {
       const gtKey = typeof d.gt_key === "string" ? d.gt_key : "gt", lqKey = typeof d.lq_key === "string" ? d.lq_key : "blur";
       const common = d.common_transforms_keys as string[] | undefined;
       const commonKeys = common?.map((k) => (k === "gt_key" ? gtKey : k === "lq_key" ? lqKey : k));
       if (d.transforms !== undefined && d.transforms !== null) {
-        if (typeof d.transforms !== "object" || Array.isArray(d.transforms)) throw new ConfigError(file, `${keyPath}.transforms`, "an ordered mapping of transform name -> options", d.transforms);
+        // a mapping (checked with the reader's options above): build the pipeline to check each transform
         TransformPipeline.fromConfig(d.transforms as Record<string, unknown>, { gtKey, lqKey, commonKeys, file, keyPath: `${keyPath}.transforms` });
       }
     }

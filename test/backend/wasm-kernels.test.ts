@@ -10,36 +10,16 @@ import { channelLayerNormOp, simpleGate } from "../../src/models/layers";
 import { simdKernelsFor } from "../../src/backend/wasm-kernels/simd";
 import { AdamW } from "../../src/train/adamw";
 import { Rng } from "../../src/util/rng";
+import { installNativeKernels, uninstallNativeKernels } from "../../src/backend/native";
+import { compareWithCpu, randArray } from "./compare-backends";
 
 type Tf = typeof tfTypes;
 let tf: Tf;
 let worstOverall = 0;
 
-function randArray(rng: Rng, n: number): Float32Array {
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = rng.uniform(-1, 1);
-  return a;
-}
-
 /** Runs `f` on both backends with the same inputs; returns the largest relative error over outputs. */
 function compare(f: (...xs: tfTypes.Tensor[]) => tfTypes.Tensor[], inputs: Array<{ data: Float32Array; shape: number[] }>): number {
-  const run = (backend: string) => {
-    tf.setBackend(backend);
-    return tf.tidy(() => f(...inputs.map((i) => tf.tensor(i.data, i.shape))).map((t) => t.dataSync().slice() as Float32Array));
-  };
-  const ref = run("cpu");
-  const got = run("wasm");
-  let worst = 0;
-  ref.forEach((r, k) => {
-    const g = got[k]!;
-    assert.equal(g.length, r.length);
-    let num = 0, den = 0;
-    for (let i = 0; i < r.length; i++) {
-      num = Math.max(num, Math.abs(g[i]! - r[i]!));
-      den = Math.max(den, Math.abs(r[i]!));
-    }
-    worst = Math.max(worst, num / Math.max(den, 1e-12));
-  });
+  const worst = compareWithCpu(tf, f, inputs);
   worstOverall = Math.max(worstOverall, worst);
   return worst;
 }
@@ -50,11 +30,13 @@ describe("wasm training kernels vs cpu backend", function () {
   before(async () => {
     tf = (await initBackend("wasm")).tf;
     assert.equal(tf.getBackend(), "wasm");
+    uninstallNativeKernels(); // these tests check the wasm kernels themselves (test/backend/native-kernels.test.ts the oneDNN ones)
     for (const k of ["Conv2DBackpropFilter", "DepthwiseConv2dNativeBackpropInput", "DepthwiseConv2dNativeBackpropFilter"])
       assert.ok(tf.getKernel(k, "wasm"), `${k} registered`);
   });
   after(() => {
     tf.setBackend("wasm");
+    installNativeKernels(tf);
     console.log(`      largest relative error vs cpu over all cases: ${worstOverall.toExponential(2)}`);
   });
 

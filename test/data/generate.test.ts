@@ -16,7 +16,7 @@ import {
   type ImageHWC,
 } from "../../src/data";
 import { readBasisFile } from "../../src/basis/file";
-import { loadHyparquet } from "../../src/data/esm";
+import { loadHyparquet } from "../../src/io/esm";
 import { InputFileError } from "../../src/util/errors";
 import { filesUnder, smallBasis, syntheticConfig, tempDir } from "./helpers/fixtures";
 

@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
-import { quantize } from "../../src/data/codec";
+import { quantize } from "../../src/io/image";
 import { makeImage } from "../../src/array";
 
-describe("data/codec: quantize", () => {
+describe("io/image: quantize", () => {
   it("equals saturate(Math.round(v · max)) next to every rounding midpoint, and maps NaN/±∞ like a typed-array store", () => {
     const vals: number[] = [NaN, Infinity, -Infinity, -0, 0, 1, 1e10, -1e10, -0.3, 1.7];
     const f = new Float32Array(1);

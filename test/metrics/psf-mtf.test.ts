@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { fft2InPlace, fftshift2 } from "../../src/optics/fft2";
+import { fft2InPlace, fftshift2 } from "../../src/fft";
 import { psfMtf, otfMagnitude, directionalMtf, gaussianMtf, diffractionMtf, mtfCrossing, toCyclesPerMm } from "../../src/metrics";
 
 /** Sampled elliptical Gaussian: sigma `sr` along angle `phi` (from +x toward +y), `ss` across it. */

@@ -20,7 +20,7 @@ import {
   totalVariation,
   wienerDeconvolve,
 } from "../../src/models/nonblind";
-import { randomScene, SyntheticBlurDataset } from "../../src/train/synthetic";
+import { randomScene, SyntheticBlurDataset } from "../../src/data/readers/synthetic";
 import { Trainer } from "../../src/train/trainer";
 import { ConfigError } from "../../src/util/errors";
 import * as os from "node:os";

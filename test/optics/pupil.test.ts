@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { planPupilSampling, fourierPsfModel, zernikePsf, FourierPsfModel, type ZernikeWavefront } from "../../src/optics/pupil";
 import { airyFirstZeroUm, airyIntensity, besselJ1 } from "../../src/optics/airy";
-import { fft2, complexAbs2 } from "../../src/optics/fft2";
+import { fft2, complexAbs2 } from "../../src/fft";
 
 const FLAT: ZernikeWavefront = { modes: [], coefficients: [], unit: "waves" };
 

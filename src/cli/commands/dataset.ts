@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
-import { collect } from "../main";
+import { collect } from "../options";
 import { ArgumentError } from "../../util/errors";
 import { writeFileAtomic } from "../../util/atomic";
 import { generateDataset } from "../../data/generate/run";
@@ -17,6 +17,33 @@ function positiveInt(name: string, v: string | undefined, fallback?: number): nu
   return n;
 }
 
+/** `svd dataset generate` options as typed on the command line (strings). */
+export interface DatasetGenerateOptions {
+  config: string;
+  basis: string;
+  out: string;
+  shard?: string;
+  workers?: string;
+  set?: string[];
+}
+
+/** Stages 3/4 as `svd dataset generate` runs them: render the dataset (or this shard of it), print a summary. */
+export async function runDatasetGenerate(o: DatasetGenerateOptions): Promise<void> {
+  const r = await generateDataset({
+    config: o.config,
+    basisFile: o.basis,
+    outDir: o.out,
+    overrides: o.set ?? [],
+    shard: o.shard ? parseShard(o.shard) : undefined,
+    workers: positiveInt("--workers", o.workers),
+  });
+  const n = r.samplesWritten;
+  process.stdout.write(
+    `${r.outDir}: wrote ${r.unitsDone} shard(s), ${n} sample(s) in ${r.seconds.toFixed(1)} s (${(n / Math.max(r.seconds, 1e-9)).toFixed(2)} samples/s); ` +
+      `${r.unitsSkipped} shard(s) already done; dataset ${r.complete ? "complete (README.md written)" : "incomplete (other shards pending)"}\n`,
+  );
+}
+
 export function registerDataset(program: Command): void {
   const ds = program.command("dataset").description("stage 3/4: generate paired sharp/blurred datasets, write SLURM arrays, push to the Hub");
   ds.command("generate")
@@ -27,21 +54,7 @@ export function registerDataset(program: Command): void {
     .option("--shard <i/N>", "render only the shards u with u mod N = i (cluster job i of N)")
     .option("--workers <n>", "worker threads (overrides the config's workers; 0 = this thread)")
     .option("--set <key=value>", "override a config key (repeatable)", collect, [])
-    .action(async (o: { config: string; basis: string; out: string; shard?: string; workers?: string; set: string[] }) => {
-      const r = await generateDataset({
-        config: o.config,
-        basisFile: o.basis,
-        outDir: o.out,
-        overrides: o.set,
-        shard: o.shard ? parseShard(o.shard) : undefined,
-        workers: positiveInt("--workers", o.workers),
-      });
-      const n = r.samplesWritten;
-      process.stdout.write(
-        `${r.outDir}: wrote ${r.unitsDone} shard(s), ${n} sample(s) in ${r.seconds.toFixed(1)} s (${(n / Math.max(r.seconds, 1e-9)).toFixed(2)} samples/s); ` +
-          `${r.unitsSkipped} shard(s) already done; dataset ${r.complete ? "complete (README.md written)" : "incomplete (other shards pending)"}\n`,
-      );
-    });
+    .action((o: DatasetGenerateOptions) => runDatasetGenerate(o));
   ds.command("slurm")
     .description("write a SLURM job-array script whose task i runs 'svd dataset generate --shard i/N'")
     .requiredOption("--config <yml>", "generation config")

@@ -1,16 +1,14 @@
 import type { Command } from "commander";
 import { ArgumentError } from "../../util/errors";
+import { parseNumber } from "../options";
 import { writeFileAtomic } from "../../util/atomic";
 import { readImage } from "../../io/image";
 import { mtfMapFromPsfFile, type MtfMap } from "../../metrics/mtf-map";
 import { slantedEdgeMtf } from "../../metrics/slanted-edge";
 import { mtfAt } from "../../metrics/mtf-curve";
 
-function num(name: string, v: string | undefined, positive = true): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (!Number.isFinite(x) || (positive && x <= 0)) throw new ArgumentError(name, positive ? "a positive number" : "a number", v);
-  return x;
+function num(name: string, v: string | undefined): number | undefined {
+  return v === undefined ? undefined : parseNumber(name, v, { positive: true });
 }
 
 const f4 = (v: number | null | undefined) => (v === null || v === undefined ? "-" : v.toFixed(4));
@@ -43,6 +41,18 @@ function mapReport(map: MtfMap): string {
   return lines.join("\n") + "\n";
 }
 
+/** `svd mtf` options as typed on the command line (strings). */
+export interface MtfOptions {
+  psfs?: string;
+  edge?: string;
+  pixelPitchUm?: string;
+  stride?: string;
+  roi?: string;
+  channel?: string;
+  out?: string;
+  json?: boolean;
+}
+
 export function registerMtf(program: Command): void {
   program
     .command("mtf")
@@ -55,53 +65,56 @@ export function registerMtf(program: Command): void {
     .option("--channel <luma|index>", "--edge: channel to analyse (default luma for RGB)")
     .option("--out <csv>", "write the MTF map points (--psfs) or the MTF curve (--edge) as CSV")
     .option("--json", "print the full result as JSON")
-    .action(async (opts: { psfs?: string; edge?: string; pixelPitchUm?: string; stride?: string; roi?: string; channel?: string; out?: string; json?: boolean }) => {
-      if (!!opts.psfs === !!opts.edge) throw new ArgumentError("--psfs / --edge", "exactly one of them", opts.psfs && opts.edge ? "both" : "neither");
-      const pitch = num("--pixel-pitch-um", opts.pixelPitchUm);
-      if (opts.psfs) {
-        const stride = num("--stride", opts.stride);
-        if (stride !== undefined && !Number.isInteger(stride)) throw new ArgumentError("--stride", "a positive integer", opts.stride);
-        const map = await mtfMapFromPsfFile(opts.psfs, { pixelPitchUm: pitch, stride });
-        if (opts.out) {
-          const cols = ["channel", "iy", "ix", "y_px", "x_px", "field_radius_px", "mtf50_tan_cy_px", "mtf50_sag_cy_px", "mtf50_radial_cy_px", "mtf30_tan_cy_px", "mtf30_sag_cy_px"];
-          if (pitch) cols.push("mtf50_tan_cy_mm", "mtf50_sag_cy_mm");
-          const rows = map.points.map((p) => {
-            const v = [p.channel, p.iy, p.ix, p.yPx, p.xPx, p.fieldRadiusPx, p.tangential.mtf50, p.sagittal.mtf50, p.radial.mtf50, p.tangential.mtf30, p.sagittal.mtf30];
-            if (pitch) v.push(p.tangential.mtf50CyPerMm ?? null, p.sagittal.mtf50CyPerMm ?? null);
-            return v.map((x) => (x === null ? "" : String(x))).join(",");
-          });
-          writeFileAtomic(opts.out, [cols.join(","), ...rows].join("\n") + "\n");
-        }
-        process.stdout.write(opts.json ? JSON.stringify(map, null, 2) + "\n" : mapReport(map) + (opts.out ? `points -> ${opts.out}\n` : ""));
-        return;
-      }
-      const img = await readImage(opts.edge!);
-      let roi: [number, number, number, number] | undefined;
-      if (opts.roi !== undefined) {
-        const parts = opts.roi.split(",").map(Number);
-        if (parts.length !== 4 || parts.some((v) => !Number.isInteger(v))) throw new ArgumentError("--roi", "four integers y,x,h,w", opts.roi);
-        roi = parts as [number, number, number, number];
-      }
-      const channel = opts.channel === undefined ? undefined : opts.channel === "luma" ? "luma" : Number(opts.channel);
-      const r = slantedEdgeMtf(img, { roi, channel, pixelPitchUm: pitch });
-      if (opts.out) {
-        const lines = ["freq_cy_px" + (pitch ? ",freq_cy_mm" : "") + ",mtf"];
-        r.freqCyPx.forEach((f, i) => lines.push(`${f}${pitch ? `,${f / (pitch * 1e-3)}` : ""},${r.mtf[i]}`));
-        writeFileAtomic(opts.out, lines.join("\n") + "\n");
-      }
-      if (opts.json) {
-        process.stdout.write(
-          JSON.stringify({ file: opts.edge, orientation: r.orientation, angleDeg: r.angleDeg, rowsUsed: r.rowsUsed, summary: r.summary, freqCyPx: Array.from(r.freqCyPx), mtf: Array.from(r.mtf) }, null, 2) + "\n",
-        );
-        return;
-      }
-      const s = r.summary;
-      const lines = [
-        `${opts.edge}: ${r.orientation} edge, tilt ${r.angleDeg.toFixed(2)} deg, ${r.rowsUsed} rows used`,
-        `  MTF50 ${f4(s.mtf50)} cy/px${pitch ? ` (${f1(s.mtf50CyPerMm)} cy/mm)` : ""}, MTF30 ${f4(s.mtf30)} cy/px${pitch ? ` (${f1(s.mtf30CyPerMm)} cy/mm)` : ""}`,
-        `  MTF at 0.125 / 0.25 / 0.5 cy/px: ${[0.125, 0.25, 0.5].map((f) => f4(mtfAt(r, f))).join(" / ")}`,
-      ];
-      if (opts.out) lines.push(`  curve -> ${opts.out}`);
-      process.stdout.write(lines.join("\n") + "\n");
-    });
+    .action((opts: MtfOptions) => runMtf(opts));
+}
+
+/** `svd mtf`: the MTF map of a PSF file or the slanted-edge MTF of an image, printed and optionally as CSV. */
+export async function runMtf(opts: MtfOptions): Promise<void> {
+  if (!!opts.psfs === !!opts.edge) throw new ArgumentError("--psfs / --edge", "exactly one of them", opts.psfs && opts.edge ? "both" : "neither");
+  const pitch = num("--pixel-pitch-um", opts.pixelPitchUm);
+  if (opts.psfs) {
+    const stride = num("--stride", opts.stride);
+    if (stride !== undefined && !Number.isInteger(stride)) throw new ArgumentError("--stride", "a positive integer", opts.stride);
+    const map = await mtfMapFromPsfFile(opts.psfs, { pixelPitchUm: pitch, stride });
+    if (opts.out) {
+      const cols = ["channel", "iy", "ix", "y_px", "x_px", "field_radius_px", "mtf50_tan_cy_px", "mtf50_sag_cy_px", "mtf50_radial_cy_px", "mtf30_tan_cy_px", "mtf30_sag_cy_px"];
+      if (pitch) cols.push("mtf50_tan_cy_mm", "mtf50_sag_cy_mm");
+      const rows = map.points.map((p) => {
+        const v = [p.channel, p.iy, p.ix, p.yPx, p.xPx, p.fieldRadiusPx, p.tangential.mtf50, p.sagittal.mtf50, p.radial.mtf50, p.tangential.mtf30, p.sagittal.mtf30];
+        if (pitch) v.push(p.tangential.mtf50CyPerMm ?? null, p.sagittal.mtf50CyPerMm ?? null);
+        return v.map((x) => (x === null ? "" : String(x))).join(",");
+      });
+      writeFileAtomic(opts.out, [cols.join(","), ...rows].join("\n") + "\n");
+    }
+    process.stdout.write(opts.json ? JSON.stringify(map, null, 2) + "\n" : mapReport(map) + (opts.out ? `points -> ${opts.out}\n` : ""));
+    return;
+  }
+  const img = await readImage(opts.edge!);
+  let roi: [number, number, number, number] | undefined;
+  if (opts.roi !== undefined) {
+    const parts = opts.roi.split(",").map(Number);
+    if (parts.length !== 4 || parts.some((v) => !Number.isInteger(v))) throw new ArgumentError("--roi", "four integers y,x,h,w", opts.roi);
+    roi = parts as [number, number, number, number];
+  }
+  const channel = opts.channel === undefined ? undefined : opts.channel === "luma" ? "luma" : Number(opts.channel);
+  const r = slantedEdgeMtf(img, { roi, channel, pixelPitchUm: pitch });
+  if (opts.out) {
+    const lines = ["freq_cy_px" + (pitch ? ",freq_cy_mm" : "") + ",mtf"];
+    r.freqCyPx.forEach((f, i) => lines.push(`${f}${pitch ? `,${f / (pitch * 1e-3)}` : ""},${r.mtf[i]}`));
+    writeFileAtomic(opts.out, lines.join("\n") + "\n");
+  }
+  if (opts.json) {
+    process.stdout.write(
+      JSON.stringify({ file: opts.edge, orientation: r.orientation, angleDeg: r.angleDeg, rowsUsed: r.rowsUsed, summary: r.summary, freqCyPx: Array.from(r.freqCyPx), mtf: Array.from(r.mtf) }, null, 2) + "\n",
+    );
+    return;
+  }
+  const s = r.summary;
+  const lines = [
+    `${opts.edge}: ${r.orientation} edge, tilt ${r.angleDeg.toFixed(2)} deg, ${r.rowsUsed} rows used`,
+    `  MTF50 ${f4(s.mtf50)} cy/px${pitch ? ` (${f1(s.mtf50CyPerMm)} cy/mm)` : ""}, MTF30 ${f4(s.mtf30)} cy/px${pitch ? ` (${f1(s.mtf30CyPerMm)} cy/mm)` : ""}`,
+    `  MTF at 0.125 / 0.25 / 0.5 cy/px: ${[0.125, 0.25, 0.5].map((f) => f4(mtfAt(r, f))).join(" / ")}`,
+  ];
+  if (opts.out) lines.push(`  curve -> ${opts.out}`);
+  process.stdout.write(lines.join("\n") + "\n");
 }

@@ -1,17 +1,11 @@
 import * as path from "node:path";
 import type { Command } from "commander";
-import { collect } from "../main";
+import { collect, parseSeed } from "../options";
 import { ArgumentError } from "../../util/errors";
 import { generatePsfFile, loadPsfConfig } from "../../psf/generate";
 import { PsfFile } from "../../psf/file";
 import { writePsfPreview } from "../../psf/preview";
 import { families } from "../../psf/families";
-
-/** Parses `--seed`: an integer stays a number, anything else is a string seed. */
-function parseSeed(s: string | undefined): number | string | undefined {
-  if (s === undefined) return undefined;
-  return /^-?\d+$/.test(s) ? Number(s) : s;
-}
 
 export function registerPsf(program: Command): void {
   const psf = program.command("psf").description("stage 1: simulate a field of PSFs and write the PSF file");
@@ -51,7 +45,7 @@ export function registerPsf(program: Command): void {
     .command("families")
     .description("list the PSF families a config's psf.type can name")
     .action(() => {
-      for (const f of Object.values(families)) process.stdout.write(`${f.name.padEnd(14)} ${f.description}\n`);
+      for (const [, f] of families.list()) process.stdout.write(`${f.name.padEnd(14)} ${f.description}\n`);
     });
 }
 

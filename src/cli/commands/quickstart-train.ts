@@ -13,7 +13,7 @@ import { gaussianPsf } from "../../models/nonblind/deconvolve";
 import { writeFileAtomic } from "../../util/atomic";
 import { meanScores, restoreImage, scoreRestorations, type RestorationScore } from "../../train/infer";
 import { writeTrainingReport, type ReportComparison } from "../../train/report";
-import { SyntheticBlurDataset } from "../../train/synthetic";
+import { SyntheticBlurDataset } from "../../data/readers/synthetic";
 import { Trainer } from "../../train/trainer";
 
 /** Steps of the quickstart run (about a minute on two cores); SVD_QUICKSTART_STEPS overrides (tests). */

@@ -1,26 +1,21 @@
 /**
  * `svd quickstart` (`npm run quickstart`): the pipeline on small embedded configs, as far as it is
- * built, writing into runs/quickstart/. Each stage is one step; later stages append theirs.
+ * built, writing into runs/quickstart/. Each stage is one step; later stages append theirs. Steps call
+ * the stage functions the sub-commands run (same options, same output), not the command line.
  */
 import * as path from "node:path";
 import type { Command } from "commander";
 import { quickstartPsfConfig } from "../../psf/defaults";
 import { loadPsfConfig } from "../../psf/generate";
+import { runBasis } from "./basis";
+import { runDatasetGenerate } from "./dataset";
+import { runMtf } from "./mtf";
 import { runPsfStage } from "./psf";
+import { runRender } from "./render";
 import { runQuickstartTraining } from "./quickstart-train";
 import { naturalScene } from "../../data/scenes/natural";
 import { writeImage } from "../../io/image";
 import { Rng } from "../../util/rng";
-import { SvdError } from "../../util/errors";
-
-/** Runs one `svd` sub-command in-process, exactly as a user would type it; fails the step on a non-zero exit. */
-async function svd(...args: string[]): Promise<void> {
-  // Loaded lazily: main.ts imports the command list, which includes this module.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { main } = require("../main") as typeof import("../main");
-  const code = await main(["node", "svd", ...args]);
-  if (code !== 0) throw new SvdError(`quickstart step 'svd ${args.join(" ")}' failed (exit ${code})`);
-}
 
 const datasetConfig = path.join(__dirname, "..", "..", "..", "configs", "dataset", "synthetic_small.yml");
 
@@ -40,7 +35,7 @@ export const quickstartSteps: QuickstartStep[] = [
   {
     name: "basis: PCA of the PSF field (6 components + mean) -> PSFs_with_basis.h5 and previews",
     async run(outDir) {
-      await svd("basis", "--psfs", path.join(outDir, "psfs.h5"), "--method", "pca", "--components", "6", "--out", path.join(outDir, "PSFs_with_basis.h5"));
+      await runBasis({ psfs: path.join(outDir, "psfs.h5"), method: "pca", components: "6", out: path.join(outDir, "PSFs_with_basis.h5") });
     },
   },
   {
@@ -48,19 +43,19 @@ export const quickstartSteps: QuickstartStep[] = [
     async run(outDir) {
       const scene = naturalScene(new Rng("quickstart-scene"), 256, 256, 3);
       await writeImage(path.join(outDir, "sharp.png"), scene);
-      await svd("render", "--basis", path.join(outDir, "PSFs_with_basis.h5"), "--input", path.join(outDir, "sharp.png"), "--out", path.join(outDir, "blurred.png"));
+      await runRender({ basis: path.join(outDir, "PSFs_with_basis.h5"), input: path.join(outDir, "sharp.png"), out: path.join(outDir, "blurred.png") });
     },
   },
   {
     name: "mtf: MTF50/MTF30 over the field from the PSF file -> mtf.csv",
     async run(outDir) {
-      await svd("mtf", "--psfs", path.join(outDir, "psfs.h5"), "--pixel-pitch-um", "3.9", "--out", path.join(outDir, "mtf.csv"));
+      await runMtf({ psfs: path.join(outDir, "psfs.h5"), pixelPitchUm: "3.9", out: path.join(outDir, "mtf.csv") });
     },
   },
   {
     name: "dataset: 40 paired samples in the Hugging Face parquet layout -> dataset/",
     async run(outDir) {
-      await svd("dataset", "generate", "--config", datasetConfig, "--basis", path.join(outDir, "PSFs_with_basis.h5"), "--out", path.join(outDir, "dataset"));
+      await runDatasetGenerate({ config: datasetConfig, basis: path.join(outDir, "PSFs_with_basis.h5"), out: path.join(outDir, "dataset") });
     },
   },
   {

@@ -4,49 +4,70 @@ import { Rng } from "../../util/rng";
 import { readImage, writeImage } from "../../io/image";
 import { readBasisFile } from "../../basis/file";
 import { FftRenderer } from "../../render/fft-engine";
-import { addNoise, type NoiseModel } from "../../render/noise";
+import { addNoise, type NoiseModel } from "../../data/noise";
 import type { Boundary, RenderForm } from "../../render/types";
 import { imageToPlanar, planarToImage } from "../../array";
+import { parseNumber, parseSeed } from "../options";
+
+/** `svd render` options as typed on the command line (strings); the unset ones take `renderDefaults`. */
+export interface RenderOptions {
+  basis: string;
+  input: string;
+  out: string;
+  form?: string;
+  boundary?: string;
+  bitDepth?: string;
+  noise?: string;
+  sigma?: string;
+  photons?: string;
+  readSigma?: string;
+  seed?: string;
+}
+
+export const renderDefaults = { form: "scatter", boundary: "zero", bitDepth: "8", noise: "none", sigma: "0.01", photons: "1000", readSigma: "0.002", seed: "0" } as const;
 
 export function registerRender(program: Command): void {
+  const d = renderDefaults;
   program
     .command("render")
     .description("blur an image with a spatially varying PSF basis (FFT engine); PNG/TIFF in, 8- or 16-bit out")
     .requiredOption("--basis <file>", "PSFs_with_basis.h5 (basis_psfs + basis_coef)")
     .requiredOption("--input <image>", "sharp image (its size must equal the coefficient maps'; channels: as many as the basis)")
     .requiredOption("--out <image>", "blurred image (.png or .tif)")
-    .option("--form <scatter|gather>", "scatter: each source pixel spreads its PSF (a lens); gather: blend blurred images", "scatter")
-    .option("--boundary <zero|circular>", "zero-padded canvas, or wrap around as the original", "zero")
-    .option("--bit-depth <8|16>", "output bit depth", "8")
-    .option("--noise <none|gaussian|poisson-gaussian>", "sensor noise", "none")
-    .option("--sigma <s>", "gaussian noise standard deviation (image units)", "0.01")
-    .option("--photons <n>", "poisson-gaussian: photo-electrons at value 1", "1000")
-    .option("--read-sigma <s>", "poisson-gaussian: read noise standard deviation", "0.002")
-    .option("--seed <seed>", "noise seed", "0")
-    .action(async (opts: { basis: string; input: string; out: string; form: string; boundary: string; bitDepth: string; noise: string; sigma: string; photons: string; readSigma: string; seed: string }) => {
-      if (opts.bitDepth !== "8" && opts.bitDepth !== "16") throw new ArgumentError("--bit-depth", "8 or 16", opts.bitDepth);
-      const num = (name: string, v: string) => {
-        const x = Number(v);
-        if (!Number.isFinite(x)) throw new ArgumentError(name, "a number", v);
-        return x;
-      };
-      const noise: NoiseModel =
-        opts.noise === "none" ? { type: "none" }
-        : opts.noise === "gaussian" ? { type: "gaussian", sigma: num("--sigma", opts.sigma) }
-        : opts.noise === "poisson-gaussian" ? { type: "poisson-gaussian", photonsAtOne: num("--photons", opts.photons), readSigma: num("--read-sigma", opts.readSigma) }
-        : (() => { throw new ArgumentError("--noise", "none, gaussian or poisson-gaussian", opts.noise); })();
-      const basis = await readBasisFile(opts.basis);
-      const [C, , H, W] = basis.coef.shape as [number, number, number, number];
-      const img = await readImage(opts.input, { channels: C === 1 ? "gray" : C === 3 ? "rgb" : "keep" });
-      const { height: h, width: w, channels: c } = img;
-      if (h !== H || w !== W) throw new ArgumentError("--input", `an image of ${W}x${H} pixels (the basis coefficient maps' size)`, `${w}x${h} (${opts.input})`);
-      if (c !== C) throw new ArgumentError("--input", `${C} channels (the basis')`, `${c} channels (${opts.input})`);
-      const renderer = new FftRenderer(basis.psfs, { form: opts.form as RenderForm, boundary: opts.boundary as Boundary });
-      const t0 = Date.now();
-      // Planar through render and noise: the noise draws keep their (C, H, W) order.
-      let y = renderer.render(imageToPlanar(img), basis.coef);
-      y = addNoise(y, noise, new Rng(/^-?\d+$/.test(opts.seed) ? Number(opts.seed) : opts.seed));
-      await writeImage(opts.out, planarToImage(y), { bitDepth: Number(opts.bitDepth) as 8 | 16 });
-      process.stdout.write(`${opts.out}: ${w}x${h}x${c} rendered in ${((Date.now() - t0) / 1000).toFixed(2)} s\n`);
-    });
+    .option("--form <scatter|gather>", "scatter: each source pixel spreads its PSF (a lens); gather: blend blurred images", d.form)
+    .option("--boundary <zero|circular>", "zero-padded canvas, or wrap around as the original", d.boundary)
+    .option("--bit-depth <8|16>", "output bit depth", d.bitDepth)
+    .option("--noise <none|gaussian|poisson-gaussian>", "sensor noise", d.noise)
+    .option("--sigma <s>", "gaussian noise standard deviation (image units)", d.sigma)
+    .option("--photons <n>", "poisson-gaussian: photo-electrons at value 1", d.photons)
+    .option("--read-sigma <s>", "poisson-gaussian: read noise standard deviation", d.readSigma)
+    .option("--seed <seed>", "noise seed", d.seed)
+    .action((opts: RenderOptions) => runRender(opts));
+}
+
+function noiseModel(o: Required<RenderOptions>): NoiseModel {
+  if (o.noise === "none") return { type: "none" };
+  if (o.noise === "gaussian") return { type: "gaussian", sigma: parseNumber("--sigma", o.sigma) };
+  if (o.noise === "poisson-gaussian") return { type: "poisson-gaussian", photonsAtOne: parseNumber("--photons", o.photons), readSigma: parseNumber("--read-sigma", o.readSigma) };
+  throw new ArgumentError("--noise", "none, gaussian or poisson-gaussian", o.noise);
+}
+
+/** Renders `input` through the basis into `out` and prints one line; what `svd render` runs. */
+export async function runRender(options: RenderOptions): Promise<void> {
+  const opts: Required<RenderOptions> = { ...renderDefaults, ...options };
+  if (opts.bitDepth !== "8" && opts.bitDepth !== "16") throw new ArgumentError("--bit-depth", "8 or 16", opts.bitDepth);
+  const noise = noiseModel(opts);
+  const basis = await readBasisFile(opts.basis);
+  const [C, , H, W] = basis.coef.shape as [number, number, number, number];
+  const img = await readImage(opts.input, { channels: C === 1 ? "gray" : C === 3 ? "rgb" : "keep" });
+  const { height: h, width: w, channels: c } = img;
+  if (h !== H || w !== W) throw new ArgumentError("--input", `an image of ${W}x${H} pixels (the basis coefficient maps' size)`, `${w}x${h} (${opts.input})`);
+  if (c !== C) throw new ArgumentError("--input", `${C} channels (the basis')`, `${c} channels (${opts.input})`);
+  const renderer = new FftRenderer(basis.psfs, { form: opts.form as RenderForm, boundary: opts.boundary as Boundary });
+  const t0 = Date.now();
+  // Planar through render and noise: the noise draws keep their (C, H, W) order.
+  let y = renderer.render(imageToPlanar(img), basis.coef);
+  y = addNoise(y, noise, new Rng(parseSeed(opts.seed)));
+  await writeImage(opts.out, planarToImage(y), { bitDepth: Number(opts.bitDepth) as 8 | 16 });
+  process.stdout.write(`${opts.out}: ${w}x${h}x${c} rendered in ${((Date.now() - t0) / 1000).toFixed(2)} s\n`);
 }

@@ -7,7 +7,7 @@
 import { InputFileError } from "../../util/errors";
 import { Rng } from "../../util/rng";
 import type { BlurOperator } from "../blur";
-import { encodePng, type BitDepth } from "../codec";
+import { encodePng, type BitDepth } from "../../io/image";
 import { linearToSrgb, srgbToLinear } from "../color";
 import { addGaussianNoise, addPoissonGaussianNoise, simulateQis } from "../noise";
 import { FolderSource, SyntheticSource, type ImageSource } from "../sources";

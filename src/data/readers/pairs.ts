@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { InputFileError } from "../../util/errors";
-import { readImageFile } from "../codec";
+import { readImageFile } from "../../io/image";
 import type { SampleMeta, SplitName } from "../types";
 import type { ImageHWC } from "../../array";
 import type { RawPairSource } from "./dataset";

@@ -6,13 +6,18 @@
  * | HuggingFaceDataset (hf, parquet)                 | local HF dataset folder (parquet shards, or {train,val}/{gt,blur} image folders) or a Hub repo id (downloaded to a local cache) |
  * | ImagePairDataset (image_pairs, folders)          | `<data_dir>/<split>/<gt_folder|lq_folder>/…` pairs       |
  * | OnlineBlurDataset (SVBDataset, online)           | folder or synthetic scenes, blurred on the fly with a basis file |
- * | DummyDataset                                     | `size` placeholder items whose meta.x = index (PSF-surrogate models) |
+ * | DummyDataset (dummy)                             | `size` placeholder items whose meta.x = index (PSF-surrogate models) |
+ * | SyntheticBlur                                    | random scenes blurred by a Gaussian, generated on the fly (./synthetic.ts) |
  *
  * Common options: gt_key (gt), lq_key (blur), split (train | validation | val), transforms (ordered
  * mapping, §2.2 of the spec), common_transforms_keys, split_range [a%, b%], repeat, seed,
- * frozen_transforms (false: draws change every epoch; true: the original's frozen draws).
+ * frozen_transforms (false: draws change every epoch; true: the original's frozen draws). Each
+ * reader declares its options as a schema; keys a reader does not read are ignored (the original's
+ * loader keys such as batch_size_per_gpu), except for SyntheticBlur, which names them.
  */
 import * as fs from "node:fs";
+import { parseOptions, Registry, type ConfigWhere } from "../../config/registry";
+import { anything, array, integer, number, object, optional, record, satisfies, string, withDefaultForNull, type InferObject, type ObjectShape, type Schema } from "../../config/schema";
 import { ConfigError, InputFileError } from "../../util/errors";
 import type { BlurFactory, BlurOperator } from "../blur";
 import { createBasisBlur } from "../basis-blur";
@@ -25,6 +30,7 @@ import { TransformedDataset, type PairDataset, type RawPairSource } from "./data
 import { defaultOnlineTransforms, SourcePairSource } from "./online";
 import { FolderPairSource, splitFolder } from "./pairs";
 import { findParquetFiles, ParquetPairSource } from "./parquet";
+import { syntheticBlurSchema, syntheticFromOptions } from "./synthetic";
 
 export interface DatasetContext {
   /** config file and key path of the dataset mapping, for error messages */
@@ -40,64 +46,74 @@ export interface DatasetContext {
   accessToken?: string;
 }
 
-export type DatasetFactory = (options: Record<string, unknown>, ctx: DatasetContext) => Promise<PairDataset>;
+export interface DatasetEntry<O> {
+  /** Schema of the dataset mapping (its `type` included). */
+  readonly schema: Schema<O>;
+  create(options: O, ctx: DatasetContext): Promise<PairDataset>;
+}
 
-const registry = new Map<string, DatasetFactory>();
+export const datasets = new Registry<DatasetEntry<any>>("dataset type"); // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export function registerDataset(names: string[], factory: DatasetFactory): void {
-  for (const n of names) registry.set(n, factory);
+export function registerDataset<O>(name: string, entry: DatasetEntry<O>, aliases: readonly string[] = []): void {
+  datasets.register(name, entry, aliases);
 }
 
 export function datasetTypes(): string[] {
-  return [...registry.keys()];
+  return datasets.names();
+}
+
+function where(ctx: DatasetContext, key?: string): ConfigWhere {
+  const keyPath = ctx.keyPath ?? "";
+  return { file: ctx.file ?? "<dataset>", keyPath: key === undefined ? keyPath : keyPath ? `${keyPath}.${key}` : key };
+}
+
+/** The reader named by `options.type` and its validated options (also used to check configs without reading data). */
+export function datasetOptions(options: Record<string, unknown>, ctx: DatasetContext = {}): { entry: DatasetEntry<unknown>; parsed: unknown } {
+  const entry = datasets.get(options.type, where(ctx, "type"));
+  return { entry, parsed: parseOptions(entry, options, where(ctx)) };
 }
 
 /** Creates the dataset named by `options.type`. */
 export async function createDataset(options: Record<string, unknown>, ctx: DatasetContext = {}): Promise<PairDataset> {
-  const type = options.type;
-  const factory = typeof type === "string" ? registry.get(type) : undefined;
-  if (!factory) throw new ConfigError(ctx.file ?? "<dataset>", `${ctx.keyPath ? ctx.keyPath + "." : ""}type`, `a dataset type (one of ${datasetTypes().join(", ")})`, type);
-  return factory(options, ctx);
+  const { entry, parsed } = datasetOptions(options, ctx);
+  return entry.create(parsed, ctx);
 }
 
 // ---------------------------------------------------------------------------------------------
 
-function where(ctx: DatasetContext, key: string): [string, string] {
-  return [ctx.file ?? "<dataset>", ctx.keyPath ? `${ctx.keyPath}.${key}` : key];
+const isMapping = (v: unknown) => v !== null && typeof v === "object" && !Array.isArray(v);
+const percentRange = optional(
+  satisfies<[number, number]>(
+    "[start%, end%] with 0 <= start <= end <= 100",
+    (v) => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === "number") && v[0] >= 0 && v[1] <= 100 && v[0] <= v[1],
+  ),
+);
+
+/** Options every transformed reader reads. */
+const commonFields = {
+  type: anything(),
+  gt_key: withDefaultForNull(string(), "gt"),
+  lq_key: withDefaultForNull(string(), "blur"),
+  common_transforms_keys: optional(array(string())),
+  seed: withDefaultForNull(satisfies<string | number>("a number or a string", (v) => typeof v === "number" || typeof v === "string"), 0),
+  frozen_transforms: withDefaultForNull(satisfies<boolean>("true or false", (v) => typeof v === "boolean"), false),
+  repeat: withDefaultForNull(number({ min: 0 }), 1),
+  split_range: percentRange,
+  transforms: optional(satisfies<Record<string, unknown>>("an ordered mapping of transform name -> options", isMapping)),
+};
+type Common = InferObject<typeof commonFields>;
+
+/** A reader's schema: the common options plus its own; other keys are ignored. */
+function readerSchema<F extends ObjectShape>(fields: F) {
+  return object({ ...commonFields, ...fields }, { unknown: "report" });
 }
 
-function str(o: Record<string, unknown>, key: string, ctx: DatasetContext, fallback?: string): string {
-  const v = o[key];
-  if (v === undefined || v === null) {
-    if (fallback !== undefined) return fallback;
-    throw new ConfigError(...where(ctx, key), "a string", v, "required");
-  }
-  if (typeof v !== "string") throw new ConfigError(...where(ctx, key), "a string", v);
-  return v;
+function common(o: Common, type: string) {
+  return { type, gtKey: o.gt_key, lqKey: o.lq_key, commonKeys: o.common_transforms_keys, seed: o.seed, frozenTransforms: o.frozen_transforms, repeat: o.repeat, rangePercent: o.split_range };
 }
 
-function range(o: Record<string, unknown>, key: string, ctx: DatasetContext): [number, number] | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => typeof x === "number") || v[0] < 0 || v[1] > 100 || v[0] > v[1])
-    throw new ConfigError(...where(ctx, key), "[start%, end%] with 0 <= start <= end <= 100", v);
-  return [v[0], v[1]];
-}
-
-function common(o: Record<string, unknown>, ctx: DatasetContext, type: string) {
-  const gtKey = str(o, "gt_key", ctx, "gt");
-  const lqKey = str(o, "lq_key", ctx, "blur");
-  const commonKeys = o.common_transforms_keys as string[] | undefined;
-  const seed = (o.seed as string | number | undefined) ?? 0;
-  const frozen = o.frozen_transforms === true;
-  const repeat = typeof o.repeat === "number" ? o.repeat : 1;
-  return { type, gtKey, lqKey, commonKeys, seed, frozenTransforms: frozen, repeat, rangePercent: range(o, "split_range", ctx) };
-}
-
-function pipelineOf(spec: unknown, c: ReturnType<typeof common>, ctx: DatasetContext): TransformPipeline {
-  if (spec !== undefined && spec !== null && (typeof spec !== "object" || Array.isArray(spec)))
-    throw new ConfigError(...where(ctx, "transforms"), "an ordered mapping of transform name -> options", spec);
-  return TransformPipeline.fromConfig(spec as Record<string, unknown> | undefined, {
+function pipelineOf(spec: Record<string, unknown> | undefined, c: ReturnType<typeof common>, ctx: DatasetContext): TransformPipeline {
+  return TransformPipeline.fromConfig(spec, {
     gtKey: c.gtKey,
     lqKey: c.lqKey,
     commonKeys: c.commonKeys?.map((k) => (k === "gt_key" ? c.gtKey : k === "lq_key" ? c.lqKey : k)),
@@ -113,61 +129,92 @@ async function openLocalHf(root: string, split: ReturnType<typeof normalizeSplit
   return new FolderPairSource(splitFolder(root, split), gtKey, lqKey, gtKey, lqKey);
 }
 
-registerDataset(["HuggingFaceDataset", "hf", "parquet"], async (o, ctx) => {
-  const c = common(o, ctx, "HuggingFaceDataset");
-  const name = str(o, "name", ctx);
-  const split = normalizeSplit(str(o, "split", ctx, "train"));
-  let root = name;
-  if (!fs.existsSync(name)) {
-    if (!/^[\w.-]+\/[\w.-]+$/.test(name)) throw new InputFileError(name, "dataset folder not found (and not a Hub repo id user/name)");
-    root = await downloadHubDataset(name, { hubUrl: ctx.hubUrl, cacheDir: ctx.cacheDir, accessToken: ctx.accessToken, revision: o.revision as string | undefined });
-  }
-  const source = await openLocalHf(root, split, c.gtKey, c.lqKey);
-  return new TransformedDataset(source, { ...c, pipeline: pipelineOf(o.transforms, c, ctx), blur: ctx.blur });
-});
+const split = withDefaultForNull(string(), "train");
 
-registerDataset(["ImagePairDataset", "image_pairs", "folders"], async (o, ctx) => {
-  const c = common(o, ctx, "ImagePairDataset");
-  const root = str(o, "data_dir", ctx);
-  const split = normalizeSplit(str(o, "split", ctx, "train"));
-  const dir = splitFolder(root, split);
-  const source = new FolderPairSource(dir, str(o, "gt_folder", ctx, c.gtKey), str(o, "lq_folder", ctx, c.lqKey), c.gtKey, c.lqKey);
-  return new TransformedDataset(source, { ...c, pipeline: pipelineOf(o.transforms, c, ctx), blur: ctx.blur });
-});
-
-registerDataset(["OnlineBlurDataset", "SVBDataset", "online"], async (o, ctx) => {
-  const c = common(o, ctx, "OnlineBlurDataset");
-  let maybeBlur = ctx.blur;
-  if (!maybeBlur) {
-    const basis = str(o, "basis_file", ctx);
-    if (!fs.existsSync(basis)) throw new InputFileError(basis, "basis file not found");
-    const factory = ctx.blurFactory ?? createBasisBlur;
-    maybeBlur = await factory(basis, (o.blur as Record<string, unknown>) ?? {});
-  }
-  const blur: BlurOperator = maybeBlur;
-  let source: ImageSource;
-  if (o.gt_dataset_path !== undefined) source = new FolderSource({ path: str(o, "gt_dataset_path", ctx), dataPercent: range(o, "data_percent", ctx) });
-  else {
-    const scenes = (o.scenes as string[] | undefined) ?? ["dead_leaves", "natural"];
-    const count = typeof o.size === "number" ? o.size : 64;
-    source = new SyntheticSource({ scenes, count, height: blur.height, width: blur.width, channels: blur.channels }, { file: ctx.file ?? "<dataset>", keyPath: ctx.keyPath ? `${ctx.keyPath}.scenes` : "scenes" });
-  }
-  const spec = (o.transforms as Record<string, unknown> | undefined) ?? defaultOnlineTransforms(blur.height, blur.width);
-  return new TransformedDataset(new SourcePairSource(source, c.gtKey, c.seed), { ...c, pipeline: pipelineOf(spec, c, ctx), blur });
-});
-
-registerDataset(["DummyDataset", "dummy"], async (o, ctx) => {
-  const size = o.size;
-  if (typeof size !== "number" || !Number.isInteger(size) || size < 0) throw new ConfigError(...where(ctx, "size"), "a non-negative integer", size);
-  const empty = () => makeImage(1, 1, 1);
-  return {
-    type: "DummyDataset",
-    gtKey: "gt",
-    lqKey: "blur",
-    length: size,
-    async get(index: number) {
-      return { index, gt: empty(), blur: empty(), meta: { x: index } };
+registerDataset(
+  "HuggingFaceDataset",
+  {
+    schema: readerSchema({ name: string(), split, revision: optional(string()) }),
+    async create(o, ctx) {
+      const c = common(o, "HuggingFaceDataset");
+      let root = o.name;
+      if (!fs.existsSync(o.name)) {
+        if (!/^[\w.-]+\/[\w.-]+$/.test(o.name)) throw new InputFileError(o.name, "dataset folder not found (and not a Hub repo id user/name)");
+        root = await downloadHubDataset(o.name, { hubUrl: ctx.hubUrl, cacheDir: ctx.cacheDir, accessToken: ctx.accessToken, revision: o.revision });
+      }
+      const source = await openLocalHf(root, normalizeSplit(o.split), c.gtKey, c.lqKey);
+      return new TransformedDataset(source, { ...c, pipeline: pipelineOf(o.transforms, c, ctx), blur: ctx.blur });
     },
-  };
-});
+  },
+  ["hf", "parquet"],
+);
 
+registerDataset(
+  "ImagePairDataset",
+  {
+    // gt_folder / lq_folder default to gt_key / lq_key
+    schema: readerSchema({ data_dir: string(), split, gt_folder: optional(string()), lq_folder: optional(string()) }),
+    async create(o, ctx) {
+      const c = common(o, "ImagePairDataset");
+      const dir = splitFolder(o.data_dir, normalizeSplit(o.split));
+      const source = new FolderPairSource(dir, o.gt_folder ?? c.gtKey, o.lq_folder ?? c.lqKey, c.gtKey, c.lqKey);
+      return new TransformedDataset(source, { ...c, pipeline: pipelineOf(o.transforms, c, ctx), blur: ctx.blur });
+    },
+  },
+  ["image_pairs", "folders"],
+);
+
+registerDataset(
+  "OnlineBlurDataset",
+  {
+    schema: readerSchema({
+      // required unless the caller hands a blur operator (DatasetContext.blur)
+      basis_file: optional(string()),
+      blur: optional(record()),
+      gt_dataset_path: optional(string()),
+      data_percent: percentRange,
+      scenes: withDefaultForNull(array(string()), ["dead_leaves", "natural"]),
+      size: withDefaultForNull(integer({ min: 0 }), 64),
+    }),
+    async create(o, ctx) {
+      const c = common(o, "OnlineBlurDataset");
+      let maybeBlur = ctx.blur;
+      if (!maybeBlur) {
+        const basis = o.basis_file;
+        if (basis === undefined) throw new ConfigError(where(ctx, "basis_file").file, where(ctx, "basis_file").keyPath, "a string", basis, "required");
+        if (!fs.existsSync(basis)) throw new InputFileError(basis, "basis file not found");
+        const factory = ctx.blurFactory ?? createBasisBlur;
+        maybeBlur = await factory(basis, o.blur ?? {});
+      }
+      const blur: BlurOperator = maybeBlur;
+      let source: ImageSource;
+      if (o.gt_dataset_path !== undefined) source = new FolderSource({ path: o.gt_dataset_path, dataPercent: o.data_percent });
+      else source = new SyntheticSource({ scenes: o.scenes, count: o.size, height: blur.height, width: blur.width, channels: blur.channels }, where(ctx, "scenes"));
+      const spec = o.transforms ?? defaultOnlineTransforms(blur.height, blur.width);
+      return new TransformedDataset(new SourcePairSource(source, c.gtKey, c.seed), { ...c, pipeline: pipelineOf(spec, c, ctx), blur });
+    },
+  },
+  ["SVBDataset", "online"],
+);
+
+registerDataset(
+  "DummyDataset",
+  {
+    schema: object({ type: anything(), size: integer({ min: 0 }) }, { unknown: "report" }),
+    async create(o) {
+      const empty = () => makeImage(1, 1, 1);
+      return {
+        type: "DummyDataset",
+        gtKey: "gt",
+        lqKey: "blur",
+        length: o.size,
+        async get(index: number) {
+          return { index, gt: empty(), blur: empty(), meta: { x: index } };
+        },
+      };
+    },
+  },
+  ["dummy"],
+);
+
+registerDataset("SyntheticBlur", { schema: syntheticBlurSchema, create: async (o) => syntheticFromOptions(o) });

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, InputFileError } from "../../util/errors";
 import type { Rng } from "../../util/rng";
-import { readImageFile } from "../codec";
+import { readImageFile } from "../../io/image";
 import { isImageFile, listFilesRecursive } from "../readers/files";
 import { sceneGenerators, sceneNames } from "../scenes";
 import type { SampleMeta } from "../types";

@@ -1,57 +1,33 @@
 /**
  * The transform catalogue of the original (`utils/dataset_utils.py`, spec §2.3), by config name.
- * Random transforms draw from `call.rng` and record what they drew in `call.meta`.
+ * Each entry declares its options as a schema; random transforms draw from `call.rng` and record
+ * what they drew in `call.meta`. Keys an entry does not read are ignored, as before.
  */
+import { Registry, type ConfigWhere } from "../../config/registry";
+import { array, number, object, oneOf, optional, satisfies, withDefaultForNull, type InferObject, type ObjectShape, type Schema } from "../../config/schema";
 import { ConfigError, InputFileError } from "../../util/errors";
 import { linearToSrgb, srgbToLinear } from "../color";
 import { addGaussianNoise, addPoissonGaussianNoise } from "../noise";
 import { makeImage, type ImageHWC } from "../../array";
 import { cropCenter, flip, resizeBicubic, selectChannels, toChannels, window, type PadMode } from "./geometry";
-import type { TransformCall } from "./pipeline";
+import type { TransformEntry, TransformOp } from "./op";
 
-export interface TransformOp {
-  /** Draws what is shared by all keys of one call (random crop offset, flip decision). */
-  begin?(first: ImageHWC | undefined, call: TransformCall): unknown;
-  apply(img: ImageHWC, call: TransformCall, shared: unknown, label: string): Promise<ImageHWC> | ImageHWC;
+export const transforms = new Registry<TransformEntry<any>>("transform"); // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Registers `name` with the options `fields` (a mapping; other keys are ignored). */
+function define<F extends ObjectShape>(name: string, fields: F, create: (o: InferObject<F>, where: ConfigWhere) => TransformOp): void {
+  transforms.register(name, { schema: object(fields, { unknown: "report" }), create });
 }
 
-export type TransformFactory = (options: Record<string, unknown>, where: { file: string; keyPath: string }) => TransformOp;
-
-type Where = { file: string; keyPath: string };
-
-function num(o: Record<string, unknown>, key: string, where: Where, fallback?: number): number {
-  const v = o[key];
-  if (v === undefined || v === null) {
-    if (fallback !== undefined) return fallback;
-    throw new ConfigError(where.file, `${where.keyPath}.${key}`, "a number", v, "required");
-  }
-  const n = typeof v === "string" ? Number(v) : v;
-  if (typeof n !== "number" || !Number.isFinite(n)) throw new ConfigError(where.file, `${where.keyPath}.${key}`, "a number", v);
-  return n;
-}
-
-function int(o: Record<string, unknown>, key: string, where: Where, fallback?: number): number {
-  const n = num(o, key, where, fallback);
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(where.file, `${where.keyPath}.${key}`, "a non-negative integer", o[key]);
-  return n;
-}
-
-function numList(o: Record<string, unknown>, key: string, where: Where, fallback: number[]): number[] {
-  const v = o[key];
-  if (v === undefined || v === null) return fallback;
-  const list = Array.isArray(v) ? v : [v];
-  return list.map((x, i) => {
-    const n = typeof x === "string" ? Number(x) : x;
-    if (typeof n !== "number" || !Number.isFinite(n)) throw new ConfigError(where.file, `${where.keyPath}.${key}[${i}]`, "a number", x);
-    return n;
-  });
-}
-
-function bool(o: Record<string, unknown>, key: string, where: Where, fallback: boolean): boolean {
-  const v = o[key];
-  if (v === undefined || v === null) return fallback;
-  if (typeof v !== "boolean") throw new ConfigError(where.file, `${where.keyPath}.${key}`, "true or false", v);
-  return v;
+const size = () => number({ min: 0, integer: true });
+/** A number with a default; null (YAML `~`) also takes it. Numeric strings are read as numbers. */
+const numberOr = (fallback: number) => withDefaultForNull(number(), fallback);
+const booleanOr = (fallback: boolean) => withDefaultForNull(satisfies<boolean>("true or false", (v) => typeof v === "boolean"), fallback);
+/** One number or a list of them (per channel). */
+function numbersOr(fallback: number[]): Schema<number[]> {
+  const list = array(number());
+  const one = number();
+  return withDefaultForNull({ expected: `${one.expected} or ${list.expected}`, parse: (v, p, c) => (Array.isArray(v) ? list.parse(v, p, c) : [one.parse(v, p, c)]) }, fallback);
 }
 
 function mapValues(img: ImageHWC, f: (v: number, c: number) => number): ImageHWC {
@@ -61,149 +37,107 @@ function mapValues(img: ImageHWC, f: (v: number, c: number) => number): ImageHWC
   return makeImage(img.height, img.width, C, out);
 }
 
-const identity: TransformFactory = () => ({ apply: (img) => img });
+/** Images are already float HWC in [0, 1] here: to_tensor is the identity. */
+define("to_tensor", {}, () => ({ apply: (img) => img }));
+define("identity", {}, () => ({ apply: (img) => img }));
 
-export const transformCatalogue: Record<string, TransformFactory> = {
-  /** Images are already float HWC in [0, 1] here: to_tensor is the identity. */
-  to_tensor: identity,
-  identity,
+define("select_channels", { channels: satisfies<boolean[]>("a list of true/false", (v) => Array.isArray(v) && v.every((c) => typeof c === "boolean")) }, (o) => ({
+  apply: (img) => selectChannels(img, o.channels),
+}));
 
-  select_channels: (o, where) => {
-    const ch = o.channels;
-    if (!Array.isArray(ch) || !ch.every((c) => typeof c === "boolean")) throw new ConfigError(where.file, `${where.keyPath}.channels`, "a list of true/false", ch);
-    return { apply: (img) => selectChannels(img, ch as boolean[]) };
+define("grayscale", {}, () => ({ apply: (img) => (img.channels === 1 ? img : toChannels(img, 1)) }));
+
+define("crop", { h: size(), w: size() }, ({ h, w }) => ({ apply: (img) => cropCenter(img, h, w) }));
+
+define("crop_idx", { h1: size(), h2: size(), w1: size(), w2: size() }, ({ h1, h2, w1, w2 }) => ({
+  apply: (img, _c, _s, label) => {
+    if (h2 > img.height || w2 > img.width || h1 >= h2 || w1 >= w2)
+      throw new InputFileError(label, `crop_idx [${h1}:${h2}, ${w1}:${w2}] does not fit an image of ${img.height}x${img.width}`);
+    return window(img, h1, w1, h2 - h1, w2 - w1);
   },
+}));
 
-  grayscale: () => ({ apply: (img) => (img.channels === 1 ? img : toChannels(img, 1)) }),
-
-  crop: (o, where) => {
-    const h = int(o, "h", where);
-    const w = int(o, "w", where);
-    return { apply: (img) => cropCenter(img, h, w) };
+/** One offset drawn from the first image of the call, reused for every key (keeps pairs aligned). */
+define("crop_random", { h: size(), w: size() }, ({ h, w }) => ({
+  begin(first, call) {
+    if (!first) return { top: 0, left: 0 };
+    const top = first.height > h ? call.rng.int(0, first.height - h + 1) : 0;
+    const left = first.width > w ? call.rng.int(0, first.width - w + 1) : 0;
+    call.meta.crop_random = { top, left, h, w };
+    return { top, left };
   },
-
-  crop_idx: (o, where) => {
-    const [h1, h2, w1, w2] = ["h1", "h2", "w1", "w2"].map((k) => int(o, k, where)) as [number, number, number, number];
-    return {
-      apply: (img, _c, _s, label) => {
-        if (h2 > img.height || w2 > img.width || h1 >= h2 || w1 >= w2)
-          throw new InputFileError(label, `crop_idx [${h1}:${h2}, ${w1}:${w2}] does not fit an image of ${img.height}x${img.width}`);
-        return window(img, h1, w1, h2 - h1, w2 - w1);
-      },
-    };
+  apply(img, _call, shared) {
+    if (img.height <= h && img.width <= w) return img;
+    const { top, left } = shared as { top: number; left: number };
+    return window(img, Math.min(top, Math.max(0, img.height - h)), Math.min(left, Math.max(0, img.width - w)), Math.min(h, img.height), Math.min(w, img.width));
   },
+}));
 
-  /** One offset drawn from the first image of the call, reused for every key (keeps pairs aligned). */
-  crop_random: (o, where) => {
-    const h = int(o, "h", where);
-    const w = int(o, "w", where);
-    return {
-      begin(first, call) {
-        if (!first) return { top: 0, left: 0 };
-        const top = first.height > h ? call.rng.int(0, first.height - h + 1) : 0;
-        const left = first.width > w ? call.rng.int(0, first.width - w + 1) : 0;
-        call.meta.crop_random = { top, left, h, w };
-        return { top, left };
-      },
-      apply(img, _call, shared) {
-        if (img.height <= h && img.width <= w) return img;
-        const { top, left } = shared as { top: number; left: number };
-        return window(img, Math.min(top, Math.max(0, img.height - h)), Math.min(left, Math.max(0, img.width - w)), Math.min(h, img.height), Math.min(w, img.width));
-      },
-    };
+define("padding", { h: size(), w: size(), mode: withDefaultForNull(oneOf<PadMode>("reflect", "constant", "edge"), "reflect") }, ({ h, w, mode }) => ({
+  apply: (img) => cropCenter(img, h, w, mode),
+}));
+
+/** Either `factor` (both sides scaled) or the target `h` and `w`. */
+define("resize", { factor: optional(number()), h: optional(size()), w: optional(size()) }, ({ factor, h, w }, where) => {
+  if (factor !== undefined) return { apply: (img) => resizeBicubic(img, Math.floor(img.height * factor), Math.floor(img.width * factor)) };
+  for (const [key, v] of [["h", h], ["w", w]] as const)
+    if (v === undefined) throw new ConfigError(where.file, `${where.keyPath}.${key}`, `${size().expected} (or a factor)`, v, "required");
+  return { apply: (img) => resizeBicubic(img, h as number, w as number) };
+});
+
+/** Random flips, one decision per call shared by all keys (GT and blur stay aligned). */
+define("flip", { horizontal: booleanOr(true), vertical: booleanOr(false), p: numberOr(0.5) }, ({ horizontal, vertical, p }) => ({
+  begin(_first, call) {
+    const d = { horizontal: horizontal && call.rng.random() < p, vertical: vertical && call.rng.random() < p };
+    call.meta.flip = d;
+    return d;
   },
-
-  padding: (o, where) => {
-    const h = int(o, "h", where);
-    const w = int(o, "w", where);
-    const mode = (o.mode ?? "reflect") as PadMode;
-    if (!["reflect", "constant", "edge"].includes(mode)) throw new ConfigError(where.file, `${where.keyPath}.mode`, "reflect, constant or edge", o.mode);
-    return { apply: (img) => cropCenter(img, h, w, mode) };
+  apply(img, _call, shared) {
+    const d = shared as { horizontal: boolean; vertical: boolean };
+    return d.horizontal || d.vertical ? flip(img, d.horizontal, d.vertical) : img;
   },
+}));
 
-  resize: (o, where) => {
-    const factor = o.factor !== undefined ? num(o, "factor", where) : undefined;
-    const h = factor === undefined ? int(o, "h", where) : 0;
-    const w = factor === undefined ? int(o, "w", where) : 0;
-    return {
-      apply: (img) =>
-        factor !== undefined ? resizeBicubic(img, Math.floor(img.height * factor), Math.floor(img.width * factor)) : resizeBicubic(img, h, w),
-    };
+define("rescale", { factor: number() }, ({ factor }) => ({ apply: (img) => mapValues(img, (v) => v * factor) }));
+
+define("normalize", { mean: numbersOr([0.5]), std: numbersOr([0.5]) }, ({ mean, std }, where) => {
+  const pick = (list: number[], C: number, c: number, key: string) => {
+    if (list.length === 1) return list[0] as number;
+    if (list.length === C) return list[c] as number;
+    if (C === 1) return list[0] as number;
+    throw new ConfigError(where.file, `${where.keyPath}.${key}`, `1 or ${C} values`, list);
+  };
+  return { apply: (img) => mapValues(img, (v, c) => (v - pick(mean, img.channels, c, "mean")) / pick(std, img.channels, c, "std")) };
+});
+
+/** σ = U·max_sigma + sigma_dc drawn per image; x + N(mu, σ²) clamped to [0, 1]. */
+define("gaussian_noise", { max_sigma: numberOr(0.02), sigma_dc: numberOr(0.005), mu: numberOr(0) }, ({ max_sigma: maxSigma, sigma_dc: sigmaDc, mu }) => ({
+  apply(img, call, _s, label) {
+    const sigma = call.rng.uniform() * maxSigma + sigmaDc;
+    call.meta[label] = { sigma, mu };
+    return addGaussianNoise(img, sigma, call.rng, mu);
   },
+}));
 
-  /** Random flips, one decision per call shared by all keys (GT and blur stay aligned). */
-  flip: (o, where) => {
-    const horizontal = bool(o, "horizontal", where, true);
-    const vertical = bool(o, "vertical", where, false);
-    const p = num(o, "p", where, 0.5);
-    return {
-      begin(_first, call) {
-        const d = { horizontal: horizontal && call.rng.random() < p, vertical: vertical && call.rng.random() < p };
-        call.meta.flip = d;
-        return d;
-      },
-      apply(img, _call, shared) {
-        const d = shared as { horizontal: boolean; vertical: boolean };
-        return d.horizontal || d.vertical ? flip(img, d.horizontal, d.vertical) : img;
-      },
-    };
+/** p = U·peak + peak_dc drawn per image; Poisson(max(x,1e-6)·p)/p clamped to [0, 1]. */
+define("poisson_noise", { peak: numberOr(1000), peak_dc: numberOr(50) }, ({ peak, peak_dc: peakDc }) => ({
+  apply(img, call, _s, label) {
+    const p = call.rng.uniform() * peak + peakDc;
+    call.meta[label] = { peak: p };
+    return addPoissonGaussianNoise(img, p, 0, call.rng);
   },
+}));
 
-  rescale: (o, where) => {
-    const factor = num(o, "factor", where);
-    return { apply: (img) => mapValues(img, (v) => v * factor) };
+define("srgb_to_linear", {}, () => ({ apply: (img) => srgbToLinear(img) }));
+define("linear_to_srgb", {}, () => ({ apply: (img) => linearToSrgb(img) }));
+
+/** Spatially varying blur with the dataset's basis (the BlurOperator given to the dataset). */
+define("sv_convolution", {}, () => ({
+  async apply(img, call, _s, label) {
+    if (!call.blur) throw new ConfigError("<transforms>", label, "a dataset with a PSF basis (basis_file) for sv_convolution", undefined);
+    if (img.height !== call.blur.height || img.width !== call.blur.width)
+      throw new InputFileError(label, `sv_convolution needs images of ${call.blur.height}x${call.blur.width} (the basis size), got ${img.height}x${img.width}: crop first`);
+    const input = img.channels === call.blur.channels ? img : toChannels(img, call.blur.channels);
+    return call.blur.apply(input);
   },
-
-  normalize: (o, where) => {
-    const mean = numList(o, "mean", where, [0.5]);
-    const std = numList(o, "std", where, [0.5]);
-    const pick = (list: number[], C: number, c: number, key: string) => {
-      if (list.length === 1) return list[0] as number;
-      if (list.length === C) return list[c] as number;
-      if (C === 1) return list[0] as number;
-      throw new ConfigError(where.file, `${where.keyPath}.${key}`, `1 or ${C} values`, list);
-    };
-    return { apply: (img) => mapValues(img, (v, c) => (v - pick(mean, img.channels, c, "mean")) / pick(std, img.channels, c, "std")) };
-  },
-
-  /** σ = U·max_sigma + sigma_dc drawn per image; x + N(mu, σ²) clamped to [0, 1]. */
-  gaussian_noise: (o, where) => {
-    const maxSigma = num(o, "max_sigma", where, 0.02);
-    const sigmaDc = num(o, "sigma_dc", where, 0.005);
-    const mu = num(o, "mu", where, 0);
-    return {
-      apply(img, call, _s, label) {
-        const sigma = call.rng.uniform() * maxSigma + sigmaDc;
-        call.meta[label] = { sigma, mu };
-        return addGaussianNoise(img, sigma, call.rng, mu);
-      },
-    };
-  },
-
-  /** p = U·peak + peak_dc drawn per image; Poisson(max(x,1e-6)·p)/p clamped to [0, 1]. */
-  poisson_noise: (o, where) => {
-    const peak = num(o, "peak", where, 1000);
-    const peakDc = num(o, "peak_dc", where, 50);
-    return {
-      apply(img, call, _s, label) {
-        const p = call.rng.uniform() * peak + peakDc;
-        call.meta[label] = { peak: p };
-        return addPoissonGaussianNoise(img, p, 0, call.rng);
-      },
-    };
-  },
-
-  srgb_to_linear: () => ({ apply: (img) => srgbToLinear(img) }),
-  linear_to_srgb: () => ({ apply: (img) => linearToSrgb(img) }),
-
-  /** Spatially varying blur with the dataset's basis (the BlurOperator given to the dataset). */
-  sv_convolution: () => ({
-    async apply(img, call, _s, label) {
-      if (!call.blur) throw new ConfigError("<transforms>", label, "a dataset with a PSF basis (basis_file) for sv_convolution", undefined);
-      if (img.height !== call.blur.height || img.width !== call.blur.width)
-        throw new InputFileError(label, `sv_convolution needs images of ${call.blur.height}x${call.blur.width} (the basis size), got ${img.height}x${img.width}: crop first`);
-      const input = img.channels === call.blur.channels ? img : toChannels(img, call.blur.channels);
-      return call.blur.apply(input);
-    },
-  }),
-};
+}));

@@ -3,17 +3,10 @@
  * dataset-generation.md §2.3): centre crop / symmetric pad (`crop_arr`), index crop, random crop,
  * bicubic resize (PyTorch `interpolate`, align_corners=False, no antialias), flips, channel selection.
  */
+import { edgeIndex, reflectIndex } from "../../util/border";
 import { makeImage, type ImageHWC } from "../../array";
 
 export type PadMode = "constant" | "reflect" | "edge";
-
-function reflectIndex(i: number, n: number): number {
-  if (n === 1) return 0;
-  const period = 2 * (n - 1);
-  let m = ((i % period) + period) % period;
-  if (m >= n) m = period - m;
-  return m;
-}
 
 /**
  * Window [top, top+h) × [left, left+w) of `img`; positions outside are filled per `mode`
@@ -30,7 +23,7 @@ export function window(img: ImageHWC, top: number, left: number, h: number, w: n
         out.data.fill(value, y * w * C, (y + 1) * w * C);
         continue;
       }
-      sy = mode === "reflect" ? reflectIndex(sy, H) : Math.min(H - 1, Math.max(0, sy));
+      sy = mode === "reflect" ? reflectIndex(sy, H) : edgeIndex(sy, H);
     }
     if (left >= 0 && left + w <= W) {
       // the whole row lies inside the source: one block copy
@@ -45,7 +38,7 @@ export function window(img: ImageHWC, top: number, left: number, h: number, w: n
           for (let c = 0; c < C; c++) out.data[o + c] = value;
           continue;
         }
-        sx = mode === "reflect" ? reflectIndex(sx, W) : Math.min(W - 1, Math.max(0, sx));
+        sx = mode === "reflect" ? reflectIndex(sx, W) : edgeIndex(sx, W);
       }
       const s = (sy * W + sx) * C;
       for (let c = 0; c < C; c++) out.data[o + c] = img.data[s + c] as number;

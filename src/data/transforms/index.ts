@@ -1,3 +1,4 @@
 export * from "./geometry";
 export * from "./pipeline";
-export { transformCatalogue, type TransformOp, type TransformFactory } from "./catalogue";
+export { transforms } from "./catalogue";
+export type { TransformCall, TransformEntry, TransformOp } from "./op";

@@ -11,19 +11,11 @@
  * appear twice. Random transforms draw from the Rng given per call: the readers derive it from
  * (seed, epoch, sample index), so draws are fresh every epoch, or frozen (epoch ignored) on request.
  */
+import { parseOptions } from "../../config/registry";
 import { ConfigError } from "../../util/errors";
-import type { Rng } from "../../util/rng";
-import type { BlurOperator } from "../blur";
-import type { SampleMeta } from "../types";
 import type { ImageHWC } from "../../array";
-import { transformCatalogue, type TransformFactory } from "./catalogue";
-
-export interface TransformCall {
-  rng: Rng;
-  /** where transforms record what they drew: meta[`${transformName}`] = {...} */
-  meta: SampleMeta;
-  blur?: BlurOperator;
-}
+import { transforms } from "./catalogue";
+import type { TransformCall } from "./op";
 
 /** A step on a record of named images (mutated in place). */
 export interface TransformStep {
@@ -57,9 +49,8 @@ export class TransformPipeline {
     for (const [rawName, rawOptions] of Object.entries(spec ?? {})) {
       const at = `${base}.${rawName}`;
       const name = rawName.split("--")[0] as string;
-      const factory: TransformFactory | undefined = transformCatalogue[name];
-      if (!factory)
-        throw new ConfigError(opts.file ?? "<transforms>", at, `a transform name (one of ${Object.keys(transformCatalogue).join(", ")})`, rawName);
+      const where = { file: opts.file ?? "<transforms>", keyPath: at };
+      const entry = transforms.get(name, where, rawName);
       const options = { ...((rawOptions as Record<string, unknown>) ?? {}) };
       let keys = resolveKeys(options.keys, opts, `${at}.keys`);
       if (keys.length === 0) keys = opts.commonKeys ?? [opts.gtKey, opts.lqKey];
@@ -68,7 +59,7 @@ export class TransformPipeline {
         throw new ConfigError(opts.file ?? "<transforms>", `${at}.keys_new`, `a list as long as keys (${keys.length})`, options.keys_new);
       delete options.keys;
       delete options.keys_new;
-      const op = factory(options, { file: opts.file ?? "<transforms>", keyPath: at });
+      const op = entry.create(parseOptions(entry, options, where), where);
       steps.push({
         name: rawName,
         async run(images, call) {

@@ -6,7 +6,7 @@
  */
 import * as path from "node:path";
 import { writeFileAtomic } from "../../util/atomic";
-import { loadHyparquetWriter, type Any } from "../esm";
+import { loadHyparquetWriter, type Any } from "../../io/esm";
 import type { SplitName } from "../types";
 
 export interface GeneratedRow {

@@ -6,7 +6,7 @@
  * padding cropped afterwards. K_n (`Ks`, one per PSF, init 1) is learnable.
  *
  * tfjs has no FFT kernels on wasm/cpu, so the filter is a custom op over typed-array FFTs
- * (src/optics/fft2.ts) with an explicit gradient:
+ * (src/fft/fft2.ts) with an explicit gradient:
  *   ∂L/∂y = padᵀ Re IFFT2(conj(G)·D),  ∂L/∂K_n = Re Σ_f ∂G_f/∂K_n · Y_f · conj(D_f) / (P·Q),
  * where D = FFT2 of the output gradient embedded in the padded frame, G = conj(H)/(|H|² + K·w) and
  * ∂G/∂K = −w·conj(H)/(|H|² + K·w)².
@@ -18,7 +18,8 @@
  */
 import type * as tfTypes from "@tensorflow/tfjs";
 import { readSafetensors } from "../../io/safetensors";
-import { fft2InPlace } from "../../optics/fft2";
+import { fft2InPlace } from "../../fft";
+import { reflectIndex } from "../../util/border";
 import type { Tf } from "../layers";
 import type { Network } from "../network";
 import { ParamStore } from "../params";
@@ -75,14 +76,6 @@ export function parsePsfs(v: unknown): PsfStack {
   return { data: Float64Array.from(data), n, channels, kh, kw };
 }
 
-function reflect(i: number, n: number): number {
-  if (n === 1) return 0;
-  const period = 2 * (n - 1);
-  let m = ((i % period) + period) % period;
-  if (m >= n) m = period - m;
-  return m;
-}
-
 /**
  * The Wiener filter bank for one geometry: OTFs per (PSF, channel) for the padded frame P×Q, and the
  * forward/backward passes on float64 planes.
@@ -128,8 +121,8 @@ class WienerBank {
     const { P, Q, H, W, padH, padW } = this;
     const a = new Float64Array(2 * P * Q);
     for (let i = 0; i < P; i++) {
-      const si = reflect(i - padH, H);
-      for (let j = 0; j < Q; j++) a[2 * (i * Q + j)] = y[off + (si * W + reflect(j - padW, W)) * stride]!;
+      const si = reflectIndex(i - padH, H);
+      for (let j = 0; j < Q; j++) a[2 * (i * Q + j)] = y[off + (si * W + reflectIndex(j - padW, W)) * stride]!;
     }
     return fft2InPlace(a, P, Q);
   }
@@ -173,8 +166,8 @@ class WienerBank {
     }
     fft2InPlace(D, P, Q, true);
     for (let i = 0; i < P; i++) {
-      const si = reflect(i - padH, H);
-      for (let j = 0; j < Q; j++) dy[dyOff + (si * W + reflect(j - padW, W)) * dyStride] += D[2 * (i * Q + j)]!;
+      const si = reflectIndex(i - padH, H);
+      for (let j = 0; j < Q; j++) dy[dyOff + (si * W + reflectIndex(j - padW, W)) * dyStride] += D[2 * (i * Q + j)]!;
     }
     return dK / (P * Q);
   }

@@ -3,11 +3,12 @@
  * - `circular`: the image itself is the period (exact for data blurred circularly; ringing at the
  *   borders for real images).
  * - `reflect`: each side is extended by at least the PSF radius with half-sample-symmetric
- *   reflection (scipy's 'reflect', the same extension SyntheticBlur blurs with) up to a power-of-two
+ *   reflection (util/border "symmetric", scipy's 'reflect', the same extension SyntheticBlur blurs with) up to a power-of-two
  *   size, deconvolved circularly, then cropped back: no wrap-around between opposite borders.
  */
 import type { ImageHWC } from "../../array";
-import { nextPowerOfTwo } from "../../optics/fft2";
+import { nextPowerOfTwo } from "../../fft";
+import { symmetricIndex } from "../../util/border";
 
 export type Boundary = "circular" | "reflect";
 export const boundaries: readonly Boundary[] = ["circular", "reflect"];
@@ -25,19 +26,13 @@ export function planeGeometry(H: number, W: number, psfH: number, psfW: number, 
   return { rows: nextPowerOfTwo(H + 2 * ry), cols: nextPowerOfTwo(W + 2 * rx), top: ry, left: rx };
 }
 
-function reflect(i: number, n: number): number {
-  if (n === 1) return 0;
-  while (i < 0 || i >= n) i = i < 0 ? -i - 1 : 2 * n - i - 1;
-  return i;
-}
-
 /** Channel `c` of `img` extended to the plane geometry (float64). */
 export function extractPlane(img: ImageHWC, c: number, g: PlaneGeometry): Float64Array {
   const { height: H, width: W, channels: C } = img;
   const out = new Float64Array(g.rows * g.cols);
   for (let r = 0; r < g.rows; r++) {
-    const y = reflect(r - g.top, H);
-    for (let q = 0; q < g.cols; q++) out[r * g.cols + q] = img.data[(y * W + reflect(q - g.left, W)) * C + c]!;
+    const y = symmetricIndex(r - g.top, H);
+    for (let q = 0; q < g.cols; q++) out[r * g.cols + q] = img.data[(y * W + symmetricIndex(q - g.left, W)) * C + c]!;
   }
   return out;
 }

@@ -1,13 +1,13 @@
 /**
  * Shift-invariant blur as a circular convolution on a (rows, cols) plane, evaluated with the 2D FFT
- * of src/optics/fft2.ts. The kernel is real, so two real planes travel in one complex transform
+ * of src/fft/fft2.ts. The kernel is real, so two real planes travel in one complex transform
  * (a + i·b): conv(a + i·b) = conv(a) + i·conv(b), which halves the transforms per channel pair.
  *
  * Conventions: a PSF of size (kh, kw) has its centre at (floor(kh/2), floor(kw/2)), so a delta there
  * is the identity; `forward` is the convolution y = k * x (the blur), `adjoint` the correlation with
  * k (= convolution with the flipped kernel).
  */
-import { fft2InPlace } from "../../optics/fft2";
+import { fft2InPlace } from "../../fft";
 
 /** A PSF plane, row-major (height, width). */
 export interface PsfPlane {

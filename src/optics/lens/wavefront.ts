@@ -4,7 +4,7 @@
  * the pupil phase, and the PSF is |FFT(pupil)|^2 (Fraunhofer/Debye), resampled to sensor pixels.
  * Right for designs near the diffraction limit; for large aberrations use `geometricPsf`.
  */
-import { fft2InPlace, fftshift2 } from "../fft2";
+import { fft2InPlace, fftshift2 } from "../../fft";
 import { ArgumentError } from "../../util/errors";
 import { LensSystem } from "./system";
 import { ParaxialData, paraxial } from "./paraxial";

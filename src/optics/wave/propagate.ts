@@ -13,7 +13,7 @@
  * |fx| < 1 / (lambda sqrt((2 z / L)^2 + 1)) (L = padded width), which removes the aliased part
  * of the transfer function at long distances.
  */
-import { fft2InPlace } from "../fft2";
+import { fft2InPlace } from "../../fft";
 import { ArgumentError } from "../../util/errors";
 
 export interface Field {

@@ -1,7 +1,8 @@
 /**
  * The PSF family registry: config `type` name -> family. To add a family, import it and add one
- * line to `families` (or call `registerFamily` from outside, e.g. a notebook).
+ * `families.register` line below (or call `registerFamily` from outside, e.g. a notebook).
  */
+import { Registry } from "../../config/registry";
 import { tagged, type Schema } from "../../config/schema";
 import type { Rng } from "../../util/rng";
 import type { FieldPoint, PsfSample, PsfSource } from "../source";
@@ -18,25 +19,17 @@ import { metasurfaceFamily } from "./metasurface";
 export { type FamilyContext, type PsfFamily, commonFields, perChannel } from "./family";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const families: Record<string, PsfFamily<any>> = {
-  gaussian: gaussianFamily,
-  disk: diskFamily,
-  motion: motionFamily,
-  psf_n_weight: psfNWeightFamily,
-  measured: measuredFamily,
-  zernike: zernikeFamily,
-  lens: lensFamily,
-  metasurface: metasurfaceFamily,
-};
+export const families = new Registry<PsfFamily<any>>("PSF family");
+for (const f of [gaussianFamily, diskFamily, motionFamily, psfNWeightFamily, measuredFamily, zernikeFamily, lensFamily, metasurfaceFamily]) families.register(f.name, f);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function registerFamily(family: PsfFamily<any>): void {
-  families[family.name] = family;
+  families.register(family.name, family);
 }
 
 /** Schema of a family section: chosen by its `type`, over the families registered now. */
 export function familySectionSchema(): Schema<{ type: string; chromatic_trans?: number[] }> {
-  return tagged("type", Object.fromEntries(Object.entries(families).map(([k, f]) => [k, f.schema])) as Record<string, Schema<{ type: string; chromatic_trans?: number[] }>>);
+  return tagged("type", Object.fromEntries(families.list().map(([k, f]) => [k, f.schema])) as Record<string, Schema<{ type: string; chromatic_trans?: number[] }>>);
 }
 
 /**
@@ -44,8 +37,7 @@ export function familySectionSchema(): Schema<{ type: string; chromatic_trans?: 
  * transmission `chromatic_trans` (spec §3.8) is applied here, once, for every family.
  */
 export async function createPsfSource(section: { type: string; chromatic_trans?: number[] }, ctx: FamilyContext): Promise<PsfSource> {
-  const family = families[section.type];
-  if (!family) throw new Error(`unknown PSF family '${section.type}'`);
+  const family = families.get(section.type, { file: ctx.configFile, keyPath: ctx.keyPath ? `${ctx.keyPath}.type` : "type" });
   const source = await family.create(section, ctx);
   if (source.kernelSize !== ctx.kernelSize) throw new Error(`family ${section.type} made kernels of size ${source.kernelSize}, expected ${ctx.kernelSize}`);
   const t = perChannel(ctx, "chromatic_trans", section.chromatic_trans, 1);

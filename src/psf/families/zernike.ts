@@ -55,7 +55,7 @@ import {
   type ZernikeMode,
   type ZernikeOrdering,
 } from "../../optics/zernike";
-import { complexAbs2, fft2InPlace, fftshift2, ifftshift2 } from "../../optics/fft2";
+import { complexAbs2, fft2InPlace, fftshift2, ifftshift2 } from "../../fft";
 import type { FieldPoint, PsfSample, PsfSource } from "../source";
 import { commonFields, type FamilyContext, type PsfFamily } from "./family";
 

@@ -16,8 +16,8 @@ const ctx = (kernelSize: number, wavelengthsNm: number[], pixelPitchUm?: number)
 
 describe("psf families: lens and metasurface", () => {
   it("lens: maps the field like DeepLens and returns the tracer's kernel with [xc, yc, x_norm, y_norm]", async () => {
-    const section = validate(families.lens!.schema, { type: "lens", lens_file: "../lenses/cooke-triplet-f50.zmx", depth_mm: -10000, sensor_size_mm: [10, 10], rays: 4096 }, cfg).value;
-    const src = await families.lens!.create(section, ctx(16, [656.3, 587.6, 486.1]));
+    const section = validate(families.get("lens").schema, { type: "lens", lens_file: "../lenses/cooke-triplet-f50.zmx", depth_mm: -10000, sensor_size_mm: [10, 10], rays: 4096 }, cfg).value;
+    const src = await families.get("lens").create(section, ctx(16, [656.3, 587.6, 486.1]));
     const s = src.psfAt(point(64, -32, 1, 587.6), new Rng(0));
     assert.deepEqual(s.metadata, [64, -32, 0.5, 0.25]);
     const lens = loadLens("configs/lenses/cooke-triplet-f50.zmx");
@@ -31,18 +31,18 @@ describe("psf families: lens and metasurface", () => {
   });
 
   it("lens: bad sections fail with the config file and key", async () => {
-    const section = validate(families.lens!.schema, { type: "lens", lens_file: "../lenses/missing.zmx" }, cfg).value;
-    await assert.rejects(async () => families.lens!.create(section, ctx(16, [550])), /lens\.yml: key 'psf\.lens_file': expected a readable DeepLens \.json or Zemax \.zmx lens file/);
-    assert.throws(() => validate(families.lens!.schema, { type: "lens", lens_file: "x.zmx", method: "magic" }, cfg), /psf|method/);
+    const section = validate(families.get("lens").schema, { type: "lens", lens_file: "../lenses/missing.zmx" }, cfg).value;
+    await assert.rejects(async () => families.get("lens").create(section, ctx(16, [550])), /lens\.yml: key 'psf\.lens_file': expected a readable DeepLens \.json or Zemax \.zmx lens file/);
+    assert.throws(() => validate(families.get("lens").schema, { type: "lens", lens_file: "x.zmx", method: "magic" }, cfg), /psf|method/);
   });
 
   it("metasurface: on-axis kernel sums to 1 and is sharpest at the design wavelength", async () => {
     const section = validate(
-      families.metasurface!.schema,
+      families.get("metasurface").schema,
       { type: "metasurface", focal_length_mm: 0.5, aperture_radius_mm: 0.06, grid_samples: 256, dx_um: 0.5, design_wavelength_nm: 532, pixel_pitch_um: 1 },
       cfg,
     ).value;
-    const src = await families.metasurface!.create(section, ctx(32, [650, 532, 450]));
+    const src = await families.get("metasurface").create(section, ctx(32, [650, 532, 450]));
     const peaks = [650, 532, 450].map((w, c) => {
       const s = src.psfAt(point(0, 0, c, w), new Rng(0));
       assert.ok(Math.abs(s.kernel.reduce((a, b) => a + b, 0) - 1) < 1e-5);

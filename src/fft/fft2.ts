@@ -1,6 +1,7 @@
 /**
- * FFT helpers on typed arrays, shared by every module that needs Fourier transforms (pupil -> PSF,
- * spatially varying rendering, MTF). Built on the `fft.js` package (radix-4, power-of-two sizes);
+ * FFT helpers on interleaved complex typed arrays (pupil -> PSF, wave propagation, MTF, the models'
+ * Wiener layers; the FFT render engine uses the batched axis-0 path, axis-fft.ts, instead). Built on
+ * the `fft.js` package (radix-4, power-of-two sizes);
  * other sizes go through Bluestein's chirp-z algorithm on a power-of-two transform, so any length
  * works and powers of two stay fastest.
  *
@@ -11,10 +12,11 @@
  * - inverse: x[n] = (1/N) sum_k X[k] exp(+2 pi i k n / N)
  * - fftshift moves index 0 to index floor(N/2); ifftshift undoes it (they differ for odd N).
  *
- * Plans (twiddle tables, Bluestein chirps, scratch buffers) are cached per size, so repeated
- * transforms of one size allocate nothing after the first call.
+ * Plans (twiddle tables, Bluestein chirps, scratch buffers) are cached per size (plan-cache.ts), so
+ * repeated transforms of one size allocate nothing after the first call.
  */
 import FFT = require("fft.js");
+import { cachedPlan } from "./plan-cache";
 
 /** A 1D complex transform of one fixed length. Input and output are interleaved complex arrays. */
 export interface Fft1d {
@@ -150,17 +152,10 @@ class BluesteinPlan implements Fft1d {
   }
 }
 
-const planCache = new Map<number, Fft1d>();
-
 /** The cached 1D plan for `size` (any positive integer). */
 export function fftPlan(size: number): Fft1d {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`FFT size must be a positive integer, got ${size}`);
-  let plan = planCache.get(size);
-  if (!plan) {
-    plan = size === 1 ? new IdentityPlan() : isPowerOfTwo(size) ? new RadixPlan(size) : new BluesteinPlan(size);
-    planCache.set(size, plan);
-  }
-  return plan;
+  return cachedPlan<Fft1d>("fft1d", size, () => (size === 1 ? new IdentityPlan() : isPowerOfTwo(size) ? new RadixPlan(size) : new BluesteinPlan(size)));
 }
 
 /** Scratch line buffers per length, reused by the 2D transforms (JS is single-threaded). */

@@ -11,16 +11,8 @@
  * Data: split planes (re, im) of `rows x stride` float64; a pass transforms columns 0..len-1.
  */
 
-import type { WasmPlanes } from "./wasm-kernels";
-
-export interface Planes {
-  re: Float64Array;
-  im: Float64Array;
-}
-
-export function allocPlanes(n: number): Planes {
-  return { re: new Float64Array(n), im: new Float64Array(n) };
-}
+import { cachedPlan } from "./plan-cache";
+import { wasmPlanes, type Planes, type WasmPlanes } from "./planes";
 
 /** Radices (4 first, then 2, 3, 5) whose product is n, or null when n has another prime factor. */
 export function factorRadices(n: number): number[] | null {
@@ -46,7 +38,7 @@ export function factorRadices(n: number): number[] | null {
 
 /**
  * Cost per point of a stage of each radix and of a whole pass (calls, loop set-up), in ns, fitted to
- * the SIMD kernels' times on this machine (passes of 256, 320 and 576 rows: 4.9, 6.1, 6.6 ns/point).
+ * the SIMD butterflies' times on this machine (passes of 256, 320 and 576 rows: 4.9, 6.1, 6.6 ns/point).
  */
 const RADIX_COST: Record<number, number> = { 2: 0.6, 3: 1.25, 4: 0.8, 5: 2.0 };
 const PASS_COST = 1.7;
@@ -71,6 +63,11 @@ const C51 = Math.cos((2 * Math.PI) / 5);
 const C52 = Math.cos((4 * Math.PI) / 5);
 const S51 = Math.sin((2 * Math.PI) / 5);
 const S52 = Math.sin((4 * Math.PI) / 5);
+
+/** The cached AxisFft of length n and direction `sign` (plans are immutable, so callers share them). */
+export function axisFftPlan(n: number, sign: 1 | -1): AxisFft {
+  return cachedPlan("axis", `${n}:${sign}`, () => new AxisFft(n, sign));
+}
 
 /** FFT of length n along axis 0; sign -1: forward (e^{-2 pi i jk/n}), +1: inverse without the 1/n. */
 export class AxisFft {
@@ -120,7 +117,7 @@ export class AxisFft {
       const m = n / r;
       const sIn = m * stride;
       const sOut = st.ns * stride;
-      const ws = (src as WasmPlanes).kernels !== undefined && (dst as WasmPlanes).kernels !== undefined;
+      const ws = wasmPlanes(src) !== undefined && wasmPlanes(dst) !== undefined;
       const even = ws ? len & ~1 : 0;
       for (let j = 0; j < m; j++) {
         const k = j % st.ns;
@@ -147,9 +144,9 @@ export class AxisFft {
   }
 }
 
-/** The SIMD kernel for `len` (even) columns; element offsets in, byte pointers to wasm. */
+/** The SIMD butterfly for `len` (even) columns; element offsets in, byte pointers to wasm. */
 function runWasm(src: WasmPlanes, dst: WasmPlanes, r: number, i0: number, sIn: number, o0: number, sOut: number, len: number, tw: Float64Array, t: number, plain: boolean, sign: number): void {
-  const K = src.kernels;
+  const K = src.loops;
   const a = src.reOff + 8 * i0, b = src.imOff + 8 * i0, c = dst.reOff + 8 * o0, d = dst.imOff + 8 * o0;
   const si = 8 * sIn, so = 8 * sOut, nb = 8 * len;
   if (r === 4) {
@@ -292,16 +289,16 @@ function radix5(src: Planes, dst: Planes, i0: number, sIn: number, o0: number, s
  * `dstStride`), in cache-sized blocks.
  */
 export function transposePlanes(src: Planes, dst: Planes, rows: number, cols: number, srcStride: number, dstStride: number): void {
-  const ws = src as WasmPlanes;
-  const wd = dst as WasmPlanes;
-  if (ws.kernels !== undefined && wd.kernels !== undefined && rows > 1 && cols > 1) {
+  const ws = wasmPlanes(src);
+  const wd = wasmPlanes(dst);
+  if (ws !== undefined && wd !== undefined && rows > 1 && cols > 1) {
     const r2 = rows & ~1;
     const c2 = cols & ~1;
     // Column blocks keep the destination lines being filled (2 x block rows) in L1 across row pairs
     // (2.5x faster than whole rows for 320 x 512 here).
     const CB = 32;
     for (let c0 = 0; c0 < c2; c0 += CB)
-      ws.kernels.tr2(ws.reOff + 8 * c0, ws.imOff + 8 * c0, wd.reOff + 8 * c0 * dstStride, wd.imOff + 8 * c0 * dstStride, r2, Math.min(CB, c2 - c0), 8 * srcStride, 8 * dstStride);
+      ws.loops.tr2(ws.reOff + 8 * c0, ws.imOff + 8 * c0, wd.reOff + 8 * c0 * dstStride, wd.imOff + 8 * c0 * dstStride, r2, Math.min(CB, c2 - c0), 8 * srcStride, 8 * dstStride);
     // Odd last row / column.
     const sr = src.re, si = src.im, dr = dst.re, di = dst.im;
     if (r2 < rows) for (let c = 0; c < cols; c++) {

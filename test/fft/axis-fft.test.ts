@@ -1,7 +1,6 @@
 import { strict as assert } from "node:assert";
-import { allocPlanes, AxisFft, factorRadices, transposePlanes } from "../../src/render/axis-fft";
+import { allocPlanes, AxisFft, factorRadices, PlaneArena, transposePlanes } from "../../src/fft";
 import { chooseTileShape, nextSmooth } from "../../src/render/fft-engine";
-import { PlaneArena } from "../../src/render/wasm-kernels";
 
 /** Direct O(n^2) DFT along axis 0 of column c (independent reference). */
 function naiveDft(re: Float64Array, im: Float64Array, n: number, stride: number, c: number, sign: number): [number[], number[]] {
@@ -23,7 +22,7 @@ function naiveDft(re: Float64Array, im: Float64Array, n: number, stride: number,
   return [or, oi];
 }
 
-describe("render: batched mixed-radix FFT", () => {
+describe("fft: batched mixed-radix FFT along axis 0", () => {
   it("matches a direct DFT for lengths with factors 2, 3, 4, 5, both directions, leaving columns >= len alone", () => {
     for (const n of [1, 2, 3, 5, 6, 8, 12, 15, 16, 20, 30, 45, 64, 90, 100, 120, 320]) {
       const stride = 5;

@@ -8,12 +8,12 @@
  * Options: size (number of samples, 256), h, w (64), channels (3), sigma ([0.8, 2.5] px: a range
  * drawn per sample, or one number), noise_std (0.0), seed (0), gt_key (gt), lq_key (blur).
  */
-import { registerDataset, type DatasetContext } from "../data/readers/registry";
-import type { PairDataset } from "../data/readers/dataset";
-import type { PairSample } from "../data/types";
-import type { ImageHWC } from "../array";
-import { ConfigError } from "../util/errors";
-import { Rng } from "../util/rng";
+import { anything, object, satisfies, string, withDefault, withDefaultForNull, type Infer } from "../../config/schema";
+import { symmetricIndex } from "../../util/border";
+import { Rng } from "../../util/rng";
+import type { PairSample } from "../types";
+import type { ImageHWC } from "../../array";
+import type { PairDataset } from "./dataset";
 
 export interface SyntheticBlurOptions {
   size: number;
@@ -37,12 +37,6 @@ export function gaussianKernel1d(sigma: number): Float32Array {
   return k;
 }
 
-function reflect(i: number, n: number): number {
-  // scipy 'reflect' (half-sample symmetric): -1 -> 0, n -> n-1
-  while (i < 0 || i >= n) i = i < 0 ? -i - 1 : 2 * n - i - 1;
-  return i;
-}
-
 /** Separable convolution of an HWC image with a symmetric 1D kernel along rows and columns. */
 export function blurSeparable(img: ImageHWC, k: Float32Array): ImageHWC {
   const { height: H, width: W, channels: C } = img;
@@ -53,14 +47,14 @@ export function blurSeparable(img: ImageHWC, k: Float32Array): ImageHWC {
     for (let x = 0; x < W; x++)
       for (let c = 0; c < C; c++) {
         let s = 0;
-        for (let j = -r; j <= r; j++) s += k[j + r]! * img.data[(y * W + reflect(x + j, W)) * C + c]!;
+        for (let j = -r; j <= r; j++) s += k[j + r]! * img.data[(y * W + symmetricIndex(x + j, W)) * C + c]!;
         tmp[(y * W + x) * C + c] = s;
       }
   for (let y = 0; y < H; y++)
     for (let x = 0; x < W; x++)
       for (let c = 0; c < C; c++) {
         let s = 0;
-        for (let j = -r; j <= r; j++) s += k[j + r]! * tmp[(reflect(y + j, H) * W + x) * C + c]!;
+        for (let j = -r; j <= r; j++) s += k[j + r]! * tmp[(symmetricIndex(y + j, H) * W + x) * C + c]!;
         out[(y * W + x) * C + c] = s;
       }
   return { ...img, data: out };
@@ -118,34 +112,40 @@ export class SyntheticBlurDataset implements PairDataset {
   }
 }
 
-function num(o: Record<string, unknown>, key: string, dflt: number, ctx: DatasetContext, integer = false): number {
-  const v = o[key];
-  if (v === undefined || v === null) return dflt;
-  if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || (integer && !Number.isInteger(v)))
-    throw new ConfigError(ctx.file ?? "<dataset>", `${ctx.keyPath ? ctx.keyPath + "." : ""}${key}`, integer ? "a non-negative integer" : "a non-negative number", v);
-  return v;
-}
+// Options as the config writes them; a null value (YAML `~`) takes the default.
+const count = (fallback: number) => withDefaultForNull(satisfies<number>("a non-negative integer", (v) => Number.isInteger(v) && (v as number) >= 0), fallback);
+const positive = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v > 0;
+const sigmaRange = satisfies<number | [number, number]>(
+  "a positive number or a range [lo, hi] in pixels",
+  (v) => positive(v) || (Array.isArray(v) && v.length === 2 && v.every(positive) && v[0] <= v[1]),
+);
 
-export function syntheticFromOptions(o: Record<string, unknown>, ctx: DatasetContext = {}): SyntheticBlurDataset {
-  const where = (k: string) => `${ctx.keyPath ? ctx.keyPath + "." : ""}${k}`;
-  const known = ["type", "size", "h", "w", "channels", "sigma", "noise_std", "seed", "gt_key", "lq_key", "use_shuffle", "num_worker_per_gpu"];
-  for (const k of Object.keys(o)) if (!known.includes(k)) throw new ConfigError(ctx.file ?? "<dataset>", where(k), `a SyntheticBlur option (${known.join(", ")})`, o[k]);
-  let sigma: [number, number] = [0.8, 2.5];
-  const s = o.sigma;
-  if (typeof s === "number" && s > 0) sigma = [s, s];
-  else if (Array.isArray(s) && s.length === 2 && s.every((x) => typeof x === "number" && x > 0) && s[0] <= s[1]) sigma = [s[0], s[1]];
-  else if (s !== undefined) throw new ConfigError(ctx.file ?? "<dataset>", where("sigma"), "a positive number or a range [lo, hi] in pixels", s);
+export const syntheticBlurSchema = object({
+  type: anything(),
+  size: count(256),
+  h: count(64),
+  w: count(64),
+  channels: count(3),
+  sigma: withDefault(sigmaRange, [0.8, 2.5]),
+  noise_std: withDefaultForNull(satisfies<number>("a non-negative number", (v) => typeof v === "number" && Number.isFinite(v) && v >= 0), 0),
+  seed: withDefaultForNull(satisfies<number | string>("a number or a string", (v) => typeof v === "number" || typeof v === "string"), 0),
+  gt_key: withDefaultForNull(string(), "gt"),
+  lq_key: withDefaultForNull(string(), "blur"),
+  // The original's loader keys; the synthetic set has no workers and is indexed in the trainer's order.
+  use_shuffle: anything(),
+  num_worker_per_gpu: anything(),
+});
+
+export function syntheticFromOptions(o: Infer<typeof syntheticBlurSchema>): SyntheticBlurDataset {
   return new SyntheticBlurDataset({
-    size: num(o, "size", 256, ctx, true),
-    h: num(o, "h", 64, ctx, true),
-    w: num(o, "w", 64, ctx, true),
-    channels: num(o, "channels", 3, ctx, true),
-    sigma,
-    noiseStd: num(o, "noise_std", 0, ctx),
-    seed: (o.seed as number | string | undefined) ?? 0,
-    gtKey: (o.gt_key as string | undefined) ?? "gt",
-    lqKey: (o.lq_key as string | undefined) ?? "blur",
+    size: o.size,
+    h: o.h,
+    w: o.w,
+    channels: o.channels,
+    sigma: typeof o.sigma === "number" ? [o.sigma, o.sigma] : o.sigma,
+    noiseStd: o.noise_std,
+    seed: o.seed,
+    gtKey: o.gt_key,
+    lqKey: o.lq_key,
   });
 }
-
-registerDataset(["SyntheticBlur"], async (o, ctx) => syntheticFromOptions(o, ctx));

@@ -9,7 +9,7 @@ import {
   complexAbs2,
   realToComplex,
   transformColumns,
-} from "../../src/optics/fft2";
+} from "../../src/fft";
 import { Rng } from "../../src/util/rng";
 
 /** Direct O(N^2) DFT, the independent reference. */
@@ -44,7 +44,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-describe("optics/fft2", () => {
+describe("fft/fft2", () => {
   const rng = new Rng("fft2-test");
 
   for (const n of [1, 2, 4, 8, 64, 3, 7, 12, 15, 100, 243]) {

@@ -1,0 +1,122 @@
+/**
+ * Registers the oneDNN addon's conv and matmul kernels for tfjs's wasm backend. Each kernel reads
+ * its inputs and writes its output straight in the wasm heap (views from typedArrayFromHeap, taken
+ * after makeOutput because allocating may grow the heap). Cases the addon does not cover (NCHW,
+ * other dtypes, empty tensors, batch shapes that do not broadcast by flattening) go to the kernel
+ * that was registered before (stock wasm or src/backend/wasm-kernels).
+ */
+import type * as tfTypes from "@tensorflow/tfjs";
+import type { KernelFunc, TensorInfo, WasmBackend } from "../wasm-kernels/ops";
+import type { DnnlAddon } from "./addon";
+import { convGeometry, type ConvAttrs } from "./geometry";
+
+type Args = { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
+
+/** Kernel names this module replaces for 'wasm'. */
+export const nativeKernelNames = [
+  "Conv2D",
+  "Conv2DBackpropInput",
+  "Conv2DBackpropFilter",
+  "DepthwiseConv2dNative",
+  "DepthwiseConv2dNativeBackpropInput",
+  "DepthwiseConv2dNativeBackpropFilter",
+  "BatchMatMul",
+] as const;
+
+const CONV_FORWARD = 0, CONV_BACKWARD_DATA = 1, CONV_BACKWARD_WEIGHTS = 2;
+
+const f32 = (...ts: TensorInfo[]) => ts.every((t) => t.dtype === "float32");
+
+/** Returns a function that unregisters the native kernels and restores the previous ones. */
+export function registerNativeKernels(tf: typeof tfTypes, addon: DnnlAddon): () => void {
+  const previous = new Map<string, KernelFunc>();
+  for (const name of nativeKernelNames) {
+    const cfg = tf.getKernel(name, "wasm");
+    if (!cfg) throw new Error(`native kernels: wasm kernel '${name}' is not registered to fall back to`);
+    previous.set(name, cfg.kernelFunc as unknown as KernelFunc);
+  }
+  const fallback = (name: string, a: Args) => previous.get(name)!({ inputs: a.inputs, backend: a.backend, attrs: a.attrs });
+  const register = (name: (typeof nativeKernelNames)[number], fn: (a: Args, b: WasmBackend) => TensorInfo | null) => {
+    tf.unregisterKernel(name, "wasm");
+    tf.registerKernel({
+      kernelName: name,
+      backendName: "wasm",
+      kernelFunc: ((a: Args) => fn(a, a.backend as WasmBackend) ?? fallback(name, a)) as unknown as tfTypes.KernelFunc,
+    });
+  };
+
+  /** A conv into a new tensor of `outShape` (released again if oneDNN throws). */
+  const conv = (b: WasmBackend, outShape: number[], mode: 0 | 1 | 2, a: TensorInfo, w: TensorInfo, geom: number[]): TensorInfo => {
+    const out = b.makeOutput(outShape, "float32");
+    try {
+      addon.conv(mode, b.typedArrayFromHeap(a), b.typedArrayFromHeap(w), b.typedArrayFromHeap(out), geom);
+    } catch (err) {
+      b.disposeData(out.dataId);
+      throw err;
+    }
+    return out;
+  };
+
+  for (const depthwise of [false, true]) {
+    const prefix = depthwise ? "DepthwiseConv2dNative" : "Conv2D";
+    register(prefix as "Conv2D", ({ inputs, attrs }, b) => {
+      const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
+      if (!f32(x, filter)) return null;
+      const g = convGeometry(tf, x.shape, filter.shape, attrs as unknown as ConvAttrs, depthwise);
+      return g && conv(b, g.outShape, CONV_FORWARD, x, filter, g.geom);
+    });
+    register(`${prefix}BackpropInput` as "Conv2DBackpropInput", ({ inputs, attrs }, b) => {
+      const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
+      const inputShape = (attrs as { inputShape: number[] }).inputShape;
+      if (!f32(dy, filter)) return null;
+      const g = convGeometry(tf, inputShape, filter.shape, attrs as unknown as ConvAttrs, depthwise);
+      return g && conv(b, inputShape, CONV_BACKWARD_DATA, dy, filter, g.geom);
+    });
+    register(`${prefix}BackpropFilter` as "Conv2DBackpropFilter", ({ inputs, attrs }, b) => {
+      const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+      const filterShape = (attrs as { filterShape: number[] }).filterShape;
+      if (!f32(x, dy)) return null;
+      const g = convGeometry(tf, x.shape, filterShape, attrs as unknown as ConvAttrs, depthwise);
+      return g && conv(b, filterShape, CONV_BACKWARD_WEIGHTS, x, dy, g.geom);
+    });
+  }
+
+  register("BatchMatMul", ({ inputs, attrs }, b) => {
+    const { a, b: bT } = inputs as { a: TensorInfo; b: TensorInfo };
+    const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+    if (!f32(a, bT) || a.shape.length < 2 || bT.shape.length < 2) return null;
+    const ra = a.shape.length, rb = bT.shape.length;
+    const M = transposeA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
+    const K = transposeA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
+    const K2 = transposeB ? bT.shape[rb - 1]! : bT.shape[rb - 2]!;
+    const N = transposeB ? bT.shape[rb - 2]! : bT.shape[rb - 1]!;
+    if (K !== K2 || M * K * N === 0) return null; // the previous kernel reports the mismatch
+    const batchShapeA = a.shape.slice(0, -2), batchShapeB = bT.shape.slice(0, -2);
+    const prod = (s: number[]) => s.reduce((p, d) => p * d, 1);
+    const bA = prod(batchShapeA), bB = prod(batchShapeB);
+    let batchShape: number[];
+    try {
+      batchShape = tf.backend_util.assertAndGetBroadcastShape(batchShapeA, batchShapeB);
+    } catch {
+      return null; // the previous kernel reports the mismatch
+    }
+    // Flattened batches: equal, or one side a single matrix broadcast to all.
+    if (prod(batchShape) !== Math.max(bA, bB) || (bA !== bB && Math.min(bA, bB) !== 1)) return null;
+    const outShape = [...batchShape, M, N];
+    const out = b.makeOutput(outShape, "float32");
+    try {
+      addon.matmul(b.typedArrayFromHeap(a), b.typedArrayFromHeap(bT), b.typedArrayFromHeap(out), [bA, bB, M, K, N, transposeA ? 1 : 0, transposeB ? 1 : 0]);
+    } catch (err) {
+      b.disposeData(out.dataId);
+      throw err;
+    }
+    return out;
+  });
+
+  return () => {
+    for (const [name, fn] of previous) {
+      tf.unregisterKernel(name, "wasm");
+      tf.registerKernel({ kernelName: name, backendName: "wasm", kernelFunc: fn as unknown as tfTypes.KernelFunc });
+    }
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Measures how many OS threads of this process really compute while a piece of work runs, from
+ * the per-thread CPU times Linux keeps in /proc/self/task/<tid>/stat. Counting busy threads (not
+ * CPU time / wall time) keeps the answer right on a loaded machine, where a thread gets only a
+ * share of a core.
+ */
+import * as fs from "node:fs";
+
+export interface ThreadUsage {
+  /** Threads whose CPU time reached at least a quarter of the busiest thread's. */
+  busyThreads: number;
+  /** CPU time of the whole process per wall-clock second (lower when other jobs share the cores). */
+  coresBusy: number;
+  wallMs: number;
+  /** CPU ms of each thread that ran at all, busiest first. */
+  threadCpuMs: number[];
+  work: string;
+}
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+/** utime + stime of every thread of this process, in clock ticks; null where /proc is missing. */
+export function threadCpuTicks(): Map<string, number> | null {
+  let tids: string[];
+  try {
+    tids = fs.readdirSync("/proc/self/task");
+  } catch {
+    return null;
+  }
+  const out = new Map<string, number>();
+  for (const tid of tids) {
+    try {
+      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+      const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.set(tid, Number(rest[11]) + Number(rest[12]));
+    } catch {
+      /* the thread ended meanwhile */
+    }
+  }
+  return out;
+}
+
+/** Runs `step` repeatedly for at least minMs (and 3 times) and reports which threads did the work. */
+export async function measureThreadUsage(step: () => Promise<void>, work: string, minMs = 600): Promise<ThreadUsage | null> {
+  await step(); // warm-up (shader compilation, caches) outside the window
+  const before = threadCpuTicks();
+  if (!before) return null;
+  const cpu0 = process.cpuUsage(), t0 = performance.now();
+  let runs = 0;
+  while (performance.now() - t0 < minMs || runs < 3) {
+    await step();
+    runs++;
+  }
+  const wallMs = performance.now() - t0, cpu = process.cpuUsage(cpu0);
+  const after = threadCpuTicks() ?? new Map<string, number>();
+  const deltas = [...after].map(([tid, t]) => t - (before.get(tid) ?? 0)).filter((d) => d > 0).sort((a, b) => b - a);
+  const top = deltas[0] ?? 0;
+  return {
+    busyThreads: deltas.filter((d) => d >= Math.max(2, top / 4)).length,
+    coresBusy: (cpu.user + cpu.system) / 1000 / wallMs,
+    wallMs,
+    threadCpuMs: deltas.map((d) => d * TICK_MS),
+    work: `${runs} x ${work}`,
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * One optimiser step of the trainer (spec §4-§5): gradient accumulation over micro-batches,
+ * global-norm clipping (train.optim.max_grad_norm), AdamW at the scheduled learning rate, then the
+ * optional EMA of the weights. Stateless: the trainer owns the network, optimiser and step count.
+ */
+import type * as tfTypes from "@tensorflow/tfjs";
+import type { PairDataset } from "../data/readers/dataset";
+import type { Network } from "../models/network";
+import type { AdamW } from "./adamw";
+import { loadBatch } from "./batch";
+import type { TrainConfig } from "./config";
+import { evalLoss, type LossTerm } from "./losses";
+import type { SampleOrder } from "./sample-order";
+import { lrMultiplier } from "./schedule";
+
+/** One JSONL line of train_log.jsonl: step (after the update), lr, gradient norm, wall ms, `loss_<term>`. */
+export interface StepRecord {
+  step: number;
+  lr: number;
+  grad_norm: number;
+  ms: number;
+  [loss: string]: number;
+}
+
+/** EMA copies of the parameters, by parameter name, in the order of `network.params.entries()`. */
+export type EmaWeights = Array<[string, tfTypes.Variable]>;
+
+export interface StepContext {
+  tf: typeof tfTypes;
+  train: TrainConfig["train"];
+  network: Network;
+  trainSet: PairDataset;
+  order: SampleOrder;
+  terms: LossTerm[];
+  optimizer: AdamW;
+  ema: EmaWeights | null;
+}
+
+/** The learning rate at optimiser step `step` (0-based): base rate (scaled by batch x accumulation if scale_lr) x schedule. */
+export function learningRate(train: TrainConfig["train"], step: number): number {
+  const o = train.optim, s = train.scheduler;
+  let lr = o.learning_rate;
+  if (o.scale_lr) lr *= train.gradient_accumulation_steps * train.batch_size;
+  return lr * lrMultiplier({ type: s.type, warmup: s.lr_warmup_steps, total: train.max_train_steps, numCycles: s.lr_num_cycles, power: s.lr_power, lr }, step);
+}
+
+/** Mean loss terms and summed gradients (keyed by parameter name) over the micro-batches of step `step`. */
+async function accumulateGradients(ctx: StepContext, step: number): Promise<{ grads: Record<string, tfTypes.Tensor>; losses: Record<string, number> }> {
+  const { tf, network, terms } = ctx;
+  const accum = ctx.train.gradient_accumulation_steps, B = ctx.train.batch_size;
+  const vars = network.params.entries();
+  let sum: Record<string, tfTypes.Tensor> | null = null;
+  const losses: Record<string, number> = {};
+  for (let m = 0; m < accum; m++) {
+    const base = (step * accum + m) * B;
+    const picks = Array.from({ length: B }, (_, i) => ctx.order.index(base + i));
+    const { lq, gt } = await loadBatch(tf, ctx.trainSet, picks.map((p) => p.index), picks[0]!.epoch);
+    const parts: Record<string, tfTypes.Scalar> = {};
+    const { grads } = tf.variableGrads(() => {
+      const l = evalLoss(tf, terms, network.apply(lq), gt);
+      for (const [k, v] of Object.entries(l)) parts[k] = tf.keep(v);
+      return (accum > 1 ? tf.div(l.all!, accum) : l.all!) as tfTypes.Scalar;
+    }, vars.map((v) => v.variable));
+    for (const [k, v] of Object.entries(parts)) losses[k] = (losses[k] ?? 0) + (await v.data())[0]! / accum;
+    tf.dispose([lq, gt, ...Object.values(parts)]);
+    if (!sum) sum = grads;
+    else {
+      const prev: Record<string, tfTypes.Tensor> = sum;
+      sum = {};
+      for (const k of Object.keys(grads)) sum[k] = tf.add(prev[k]!, grads[k]!);
+      tf.dispose([...Object.values(prev), ...Object.values(grads)]);
+    }
+  }
+  // variableGrads keys by the tf variable name; the optimiser by parameter name.
+  const byName: Record<string, tfTypes.Tensor> = {};
+  for (const v of vars) if (sum![v.variable.name]) byName[v.name] = sum![v.variable.name]!;
+  return { grads: byName, losses };
+}
+
+/**
+ * Global-norm clipping as torch.nn.utils.clip_grad_norm_ (coefficient max/(norm+1e-6), capped at 1),
+ * in place; returns the norm before clipping. `maxNorm` 0 disables clipping.
+ */
+function clipGlobalNorm(tf: typeof tfTypes, grads: Record<string, tfTypes.Tensor>, maxNorm: number): number {
+  const norm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))).dataSync()[0]!);
+  if (maxNorm > 0 && norm > maxNorm) {
+    const coef = maxNorm / (norm + 1e-6);
+    for (const k of Object.keys(grads)) {
+      const g = grads[k]!;
+      grads[k] = tf.mul(g, coef);
+      g.dispose();
+    }
+  }
+  return norm;
+}
+
+/** ema <- decay * ema + (1 - decay) * weights. */
+function updateEma(tf: typeof tfTypes, ema: EmaWeights, network: Network, decay: number): void {
+  const vars = network.params.entries();
+  tf.tidy(() => {
+    for (const [i, [, e]] of ema.entries()) e.assign(tf.add(tf.mul(e, decay), tf.mul(vars[i]!.variable, 1 - decay)));
+  });
+}
+
+/** Runs optimiser step `step` (0-based, the number of steps done before it) and returns its record. */
+export async function trainStep(ctx: StepContext, step: number): Promise<StepRecord> {
+  const t0 = Date.now();
+  const { tf } = ctx;
+  const { grads, losses } = await accumulateGradients(ctx, step);
+  const norm = clipGlobalNorm(tf, grads, ctx.train.optim.max_grad_norm);
+  const lr = learningRate(ctx.train, step);
+  ctx.optimizer.apply(grads, lr);
+  tf.dispose(Object.values(grads));
+  if (ctx.ema) updateEma(tf, ctx.ema, ctx.network, ctx.train.ema_decay!);
+  const rec: StepRecord = { step: step + 1, lr, grad_norm: norm, ms: Date.now() - t0 };
+  for (const [k, v] of Object.entries(losses)) rec[`loss_${k}`] = v;
+  return rec;
+}
