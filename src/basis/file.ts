@@ -86,7 +86,7 @@ export interface WriteBasisOptions {
 export async function writeBasisFile(outPath: string, basis: PsfBasis, opts: WriteBasisOptions = {}): Promise<void> {
   const interpolation = opts.interpolation ?? "positions";
   const { channels: C, count: m, height: H, width: W, gridRows: nh, gridCols: nw } = basis;
-  const layout: BasisLayout = { channels: C, count: m, kernelSize: basis.kernelSize, height: H, width: W, psfs: basis.psfs, method: basis.method, coefPlane: (c, j) => basis.coefPlane(c, j, interpolation) };
+  const layout: BasisLayout = { channels: C, count: m, kernelSize: basis.kernelSize, height: H, width: W, psfs: basis.psfs.data, method: basis.method, coefPlane: (c, j) => basis.coefPlane(c, j, interpolation) };
   await writeBasisLayout(outPath, layout, {
     dtype: opts.dtype ?? "float16",
     source: opts.source,

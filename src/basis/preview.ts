@@ -32,7 +32,7 @@ export async function writeBasisPreviews(dir: string, basis: PsfBasis, interpola
     const kernels: Float32Array[] = [];
     const maps: Float32Array[] = [];
     for (let j = 0; j < m; j++) {
-      const b = basis.psfs.subarray((c * m + j) * k * k, (c * m + j + 1) * k * k);
+      const b = basis.psfs.data.subarray((c * m + j) * k * k, (c * m + j + 1) * k * k);
       let amax = 0;
       for (const v of b) amax = Math.max(amax, Math.abs(v));
       kernels.push(Float32Array.from(b, (v) => 0.5 + (amax > 0 ? v / (2 * amax) : 0)));
