@@ -17,6 +17,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { generateDataset, writeDemoBasis } from "../src/data";
+import { meterCpu, type CpuMeter } from "../src/util/thread-usage";
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,7 +32,7 @@ async function benchMain(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "svd-bench-dataset-"));
   const basis = path.join(dir, "PSFs_with_basis.h5");
   await writeDemoBasis(basis, { height: size, width: size, channels: 3, grid: 4, kernelSize: 31, dtype: "float16" });
-  const run = async (scenes: string[], out: string) => {
+  const run = async (scenes: string[], out: string, threads = workers) => {
     const tree = {
       name: "bench",
       seed: 0,
@@ -39,17 +40,20 @@ async function benchMain(): Promise<void> {
       source: { type: "synthetic", count: samples, scenes },
       noise: { type: "poisson_gaussian", peak: [100, 1000], read_sigma: 0.005 },
       output: { format: "parquet", shard_size: 8, copy_basis: false },
-      workers,
+      workers: threads,
     };
-    const t0 = performance.now();
-    const r = await generateDataset({ config: { tree, name: "bench" }, basisFile: basis, outDir: path.join(dir, out), workers });
-    return { s: (performance.now() - t0) / 1000, n: r.samplesWritten };
+    const { result: r, meter } = await meterCpu(() => generateDataset({ config: { tree, name: "bench" }, basisFile: basis, outDir: path.join(dir, out), workers: threads }));
+    return { s: meter.wallMs / 1000, n: r.samplesWritten, meter };
   };
+  const cpuLine = (m: CpuMeter) => `${(m.cpuMs / 1000).toFixed(2)} s CPU, ${(m.cpuMs / m.wallMs).toFixed(2)} cores busy`;
+  // One thread (workers: 0, everything on the main thread) against the pool, on the same work.
+  const single = await run(["white_noise"], "out-single", 0);
   const same = await run(["white_noise"], "out-white");
   const mix = await run(["natural", "dead_leaves"], "out-mix");
   const ours = same.s;
   console.log(`dataset generation, ${samples} samples of ${size}x${size} RGB, 16-PSF basis (k=31), ${workers} workers`);
-  console.log(`  svd (TypeScript), white_noise scene (same work as the reference): ${ours.toFixed(2)} s  ${(same.n / ours).toFixed(3)} samples/s`);
+  console.log(`  svd (TypeScript), white_noise scene, 1 thread (workers: 0):        ${single.s.toFixed(2)} s  ${(single.n / single.s).toFixed(3)} samples/s  (${cpuLine(single.meter)})`);
+  console.log(`  svd (TypeScript), white_noise scene (same work as the reference): ${ours.toFixed(2)} s  ${(same.n / ours).toFixed(3)} samples/s  (${cpuLine(same.meter)}; load ${os.loadavg()[0]!.toFixed(1)})`);
   console.log(`  svd (TypeScript), natural + dead_leaves scenes (production mix):   ${mix.s.toFixed(2)} s  ${(mix.n / mix.s).toFixed(3)} samples/s`);
 
   const py = `

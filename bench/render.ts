@@ -15,6 +15,7 @@ import * as path from "node:path";
 import { Rng } from "../src/util/rng";
 import { FftRenderer, chooseTileShape } from "../src/render/fft-engine";
 import { FftRenderPool } from "../src/render/parallel";
+import { meterCpu, type CpuMeter } from "../src/util/thread-usage";
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -89,24 +90,34 @@ let ours = renderer.render({ data: image, shape: [C, H, W] }, { data: coef, shap
 const firstMs = performance.now() - t;
 const oursMs: number[] = [];
 const poolMs: number[] = [];
+// CPU time, not only wall time: on a shared machine wall time follows the load (see cpuReport).
+const oursCpu: CpuMeter[] = [];
+const poolCpu: CpuMeter[] = [];
+let poolStartMs = 0;
+let poolFirstMs = 0;
 let poolSame = true;
 const torchMs = new Map<number, number[]>();
 let torchInfo: { version: string; default_threads: number } | null = null;
 let torchError = "";
 async function main(): Promise<void> {
+t = performance.now();
 const pool = await FftRenderPool.start({ data: basis, shape: [C, m, k, k] }, {}, cores);
+poolStartMs = performance.now() - t;
+t = performance.now();
 await pool.render({ data: image, shape: [C, H, W] }, { data: coef, shape: [C, m, H, W] }); // spectra in each worker
+poolFirstMs = performance.now() - t;
 for (let round = 0; round < rounds; round++) {
   for (let r = 0; r < runs; r++) {
-    t = performance.now();
-    const y = await pool.render({ data: image, shape: [C, H, W] }, { data: coef, shape: [C, m, H, W] });
-    poolMs.push(performance.now() - t);
+    const { result: y, meter } = await meterCpu(() => pool.render({ data: image, shape: [C, H, W] }, { data: coef, shape: [C, m, H, W] }));
+    poolMs.push(meter.wallMs);
+    poolCpu.push(meter);
     if (r === 0) poolSame &&= Buffer.from(y.data.buffer).equals(Buffer.from(ours.data.buffer));
   }
   for (let r = 0; r < runs; r++) {
-    t = performance.now();
-    ours = renderer.render({ data: image, shape: [C, H, W] }, { data: coef, shape: [C, m, H, W] });
-    oursMs.push(performance.now() - t);
+    const { result, meter } = await meterCpu(() => renderer.render({ data: image, shape: [C, H, W] }, { data: coef, shape: [C, m, H, W] }));
+    ours = result;
+    oursMs.push(meter.wallMs);
+    oursCpu.push(meter);
     if (process.env.BENCH_VERBOSE) console.log(`  ours run: ${oursMs[oursMs.length - 1]!.toFixed(0)} ms`);
   }
   const res = spawnSync("/usr/bin/python3", ["-c", py, dir, String(runs), String(cores)], { encoding: "utf8" });
@@ -125,7 +136,14 @@ console.log(`render ${H}x${W}x${C}, ${m} basis PSFs of ${k}x${k}, scatter, zero 
 const oursMed = median(oursMs);
 console.log(`  ours (FFT engine, 1 thread): ${oursMed.toFixed(0)} ms (min ${Math.min(...oursMs).toFixed(0)}; first call incl. basis spectra ${firstMs.toFixed(0)} ms)`);
 const poolMed = median(poolMs);
-console.log(`  ours (FftRenderPool, ${cores} worker threads): ${poolMed.toFixed(0)} ms (min ${Math.min(...poolMs).toFixed(0)}; bit-identical to 1 thread: ${poolSame})`);
+console.log(`  ours (FftRenderPool, ${cores} worker threads): ${poolMed.toFixed(0)} ms (min ${Math.min(...poolMs).toFixed(0)}; bit-identical to 1 thread: ${poolSame}; start-up ${poolStartMs.toFixed(0)} ms, first render incl. basis spectra in every worker ${poolFirstMs.toFixed(0)} ms)`);
+console.log(`  CPU, 1 thread: ${cpuReport(oursCpu)}`);
+console.log(`  CPU, pool:     ${cpuReport(poolCpu)}`);
+console.log(
+  "  (cores busy = CPU ms / wall ms. Linux's scheduler autogroups give each session an equal share of the cores " +
+    `(sched_autogroup_enabled=${autogroup()}), so under other sessions' load a pool cannot get more CPU than one thread; ` +
+    "'allows' is total CPU / busiest thread, the speed-up the band split gives on free cores)",
+);
 if (!torchInfo) {
   console.log(`  PyTorch: not run (${torchError}); install python3-torch`);
 } else {
@@ -145,4 +163,20 @@ if (!torchInfo) {
 }
 fs.rmSync(dir, { recursive: true, force: true });
 }
+
+function cpuReport(ms: CpuMeter[]): string {
+  const cpu = median(ms.map((x) => x.cpuMs));
+  const busy = median(ms.map((x) => x.cpuMs / x.wallMs));
+  const allows = median(ms.map((x) => x.cpuMs / Math.max(1, x.threadCpuMs[0] ?? x.cpuMs)));
+  return `${cpu.toFixed(0)} ms CPU per render (median), ${busy.toFixed(2)} cores busy, work split allows ${allows.toFixed(2)}x`;
+}
+
+function autogroup(): string {
+  try {
+    return fs.readFileSync("/proc/sys/kernel/sched_autogroup_enabled", "utf8").trim();
+  } catch {
+    return "n/a";
+  }
+}
+
 void main();

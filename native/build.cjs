@@ -17,6 +17,7 @@ const nodeHeaders = process.env.SVD_NODE_HEADERS || "/usr/include/node";
 
 function skip(reason) {
   fs.mkdirSync(outDir, { recursive: true });
+  fs.rmSync(target, { force: true }); // an older build would not match the sources any more
   fs.writeFileSync(path.join(outDir, "skipped.txt"), reason + "\n");
   console.error(`build:native: not built: ${reason}`);
   process.exit(required ? 1 : 0);
@@ -27,7 +28,7 @@ if (upToDate && !process.argv.includes("--force")) {
   console.log("build:native: native/build/svd_dnnl.node is up to date");
   process.exit(0);
 }
-if (!fs.existsSync(path.join(nodeHeaders, "node_api.h"))) skip(`${nodeHeaders}/node_api.h not found (Debian package libnode-dev or nodejs headers; or set SVD_NODE_HEADERS)`);
+if (!fs.existsSync(path.join(nodeHeaders, "node_api.h"))) skip(`${nodeHeaders}/node_api.h not found (Debian nodejs ships it; or set SVD_NODE_HEADERS to node's include directory)`);
 if (!fs.existsSync("/usr/include/oneapi/dnnl/dnnl.hpp")) skip("oneDNN headers /usr/include/oneapi/dnnl/dnnl.hpp not found (apt-get install libdnnl-dev)");
 const cxx = process.env.CXX || "g++";
 const args = ["-O2", "-std=c++17", "-shared", "-fPIC", "-fopenmp", "-DNODE_GYP_MODULE_NAME=svd_dnnl", `-I${nodeHeaders}`, sources[0], "-o", target + ".tmp", "-ldnnl"];

@@ -3,9 +3,10 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { nativeStatus } from "./native/addon";
 import { initBackend, type BackendInfo } from "./select";
 import type * as tfTypes from "@tensorflow/tfjs";
-import { measureThreadUsage, type ThreadUsage } from "./thread-usage";
+import { measureThreadUsage, type ThreadUsage } from "../util/thread-usage";
 import { adapterLabel, probeWebGPU, type WebGPUProbe } from "./webgpu";
 
 export interface DoctorReport {
@@ -13,7 +14,7 @@ export interface DoctorReport {
   /** Always probed here (selection skips it on machines without GPU device nodes). */
   webgpu: WebGPUProbe;
   measured: ThreadUsage | null;
-  /** The native oneDNN kernels (src/backend/native), when that module exposes nativeStatus(). */
+  /** The native oneDNN kernels (src/backend/native/addon.ts nativeStatus()). */
   native: { ok: boolean; detail: string };
   versions: Record<string, string | null>;
   cpu: { model: string; cores: number; memoryGiB: number };
@@ -67,20 +68,11 @@ export function measureBackendThreads(tf: typeof tfTypes, n = 512): Promise<Thre
   }, `matMul ${n}x${n} on ${tf.getBackend()}`).finally(() => tf.dispose([a, b]));
 }
 
-/** The hook for src/backend/native (another module): shown when it exports nativeStatus(). */
+/** The native oneDNN kernels (src/backend/native): whether they are in use, on how many threads, or why not. */
 function nativeReport(): DoctorReport["native"] {
-  let mod: { nativeStatus?: () => unknown };
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require("./native") as typeof mod;
-  } catch (err) {
-    const msg = (err as Error).message.split("\n")[0] ?? "";
-    return { ok: false, detail: /Cannot find module '\.\/native'/.test(msg) ? "not part of this build (no src/backend/native)" : `does not load: ${msg}` };
-  }
-  if (typeof mod.nativeStatus !== "function") return { ok: false, detail: "src/backend/native exports no nativeStatus()" };
-  const s = mod.nativeStatus() as { ok?: boolean; available?: boolean; detail?: string; reason?: string } | string;
-  if (typeof s === "string") return { ok: true, detail: s };
-  return { ok: !!(s.ok ?? s.available), detail: s.detail ?? s.reason ?? JSON.stringify(s) };
+  const s = nativeStatus();
+  if (s.installed) return { ok: true, detail: `in use: oneDNN ${s.dnnlVersion ?? "?"} on ${s.threads} thread${s.threads === 1 ? "" : "s"} (${s.addonPath})` };
+  return { ok: false, detail: s.reason ?? (s.loaded ? "loaded, not installed (the wasm backend is not active)" : "not loaded") };
 }
 
 export async function runDoctor(opts: { measure?: boolean } = {}): Promise<DoctorReport> {

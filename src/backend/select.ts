@@ -11,6 +11,7 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import type * as tfTypes from "@tensorflow/tfjs";
+import { nativeStatus } from "./native/addon";
 import { activateWebGPU, adapterLabel, gpuDeviceNodes, llvmpipeThreads, probeWebGPU, type AdapterReport, type WebGPUProbe } from "./webgpu";
 
 export const backendNames = ["tensorflow-gpu", "tensorflow", "webgpu", "wasm", "cpu"] as const;
@@ -82,9 +83,13 @@ export function requestedBackend(prefer?: string, source = prefer === undefined 
  */
 async function wasmThreads(tf: typeof tfTypes): Promise<ThreadReport> {
   const multi = tf.env().getFlags().WASM_HAS_MULTITHREAD_SUPPORT ?? (await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT").catch(() => false));
-  if (!multi) return { count: 1, basis: "tfjs-backend-wasm runs single-threaded under Node (WASM_HAS_MULTITHREAD_SUPPORT is false)" };
-  const wasm = tryRequire("@tensorflow/tfjs-backend-wasm").mod as { getThreadsCount(): number };
-  return { count: wasm.getThreadsCount(), basis: "tfjs-backend-wasm getThreadsCount() (XNNPACK pool)" };
+  const own: ThreadReport = multi
+    ? { count: (tryRequire("@tensorflow/tfjs-backend-wasm").mod as { getThreadsCount(): number }).getThreadsCount(), basis: "tfjs-backend-wasm getThreadsCount() (XNNPACK pool)" }
+    : { count: 1, basis: "tfjs-backend-wasm runs single-threaded under Node (WASM_HAS_MULTITHREAD_SUPPORT is false)" };
+  // The native oneDNN kernels (src/backend/native) replace wasm's conv/matmul with OpenMP ones.
+  const native = nativeStatus();
+  if (!native.installed || native.threads <= own.count) return own;
+  return { count: native.threads, basis: `native oneDNN conv/matmul kernels on ${native.threads} OpenMP threads; the other kernels: ${own.basis}` };
 }
 
 function threadsFor(name: BackendName, adapter: AdapterReport | null): ThreadReport | undefined {

@@ -9,3 +9,4 @@ export * from "./basis";
 export * from "./file";
 export * from "./preview";
 export { orthonormalizeColumns, symmetricEigen } from "./linalg";
+export { loadBasisConfig, type BasisConfig } from "./config";

@@ -9,7 +9,7 @@
  * checked in one place, with errors naming the file, the key, what was expected and what was found.
  */
 import { ConfigError } from "../util/errors";
-import type { Schema } from "./schema";
+import { suggest, type Schema } from "./schema";
 
 /** Where a config value sits, for error messages. */
 export interface ConfigWhere {
@@ -59,7 +59,8 @@ export class Registry<T> {
   get(name: unknown, where: ConfigWhere = { file: "<config>", keyPath: "type" }, found: unknown = name): T {
     const entry = typeof name === "string" ? this.entries.get(name) : undefined;
     if (entry === undefined) {
-      const detail = typeof name === "string" ? `unknown ${this.what} '${name}'` : `a ${this.what} is named by a string`;
+      const hint = typeof name === "string" ? suggest(name, this.names()) : undefined;
+      const detail = typeof name === "string" ? `unknown ${this.what} '${name}'${hint ? `; ${hint}` : ""}` : `a ${this.what} is named by a string`;
       // sorted: easier to scan than registration order
       throw new ConfigError(where.file, where.keyPath, `one of ${this.names().sort().join(", ")}`, found, detail);
     }

@@ -170,7 +170,8 @@ export function tagged<T>(tag: string, variants: Record<string, Schema<T>>): Sch
   });
 }
 
-function suggest(key: string, known: string[]): string | undefined {
+/** "did you mean 'x'?" for the known name closest to `key`, when one is close enough. */
+export function suggest(key: string, known: string[]): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
   for (const k of known) {

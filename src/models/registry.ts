@@ -157,13 +157,14 @@ registerArch<WienerDeconvOptions>(
 
 /**
  * Builds `network` (the config block: `type` + options). `file` and `keyPath` name the config
- * location in errors. Parameters are initialised from `rng` (the original's HF init).
+ * location in errors. Parameters are initialised from `rng` (the original's HF init); with
+ * `allocate: false` only their names and shapes are recorded (see ParamStore).
  */
-export function createNetwork(tf: typeof tfTypes, network: Record<string, unknown>, rng: Rng, file = "<config>", keyPath = "network"): Network {
+export function createNetwork(tf: typeof tfTypes, network: Record<string, unknown>, rng: Rng, file = "<config>", keyPath = "network", store: { allocate?: boolean } = {}): Network {
   const rawType = network.type;
   const arch = architectures.get(typeof rawType === "string" ? rawType.replace(/_arch$/, "") : rawType, { file, keyPath: `${keyPath}.type` }, rawType);
   const opts = parseOptions(arch, network, { file, keyPath });
-  const p = new ParamStore(tf, rng);
+  const p = new ParamStore(tf, rng, store);
   try {
     return arch.create(tf, p, opts);
   } catch (err) {

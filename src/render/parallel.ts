@@ -14,7 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { ImageHWC, NdArray } from "../array";
-import { addBand, FftRenderer, type FftRendererOptions } from "./fft-engine";
+import { FftRenderer, type FftRendererOptions } from "./fft-engine";
 import { asPlanar, inInputForm, type RenderInput } from "./types";
 import type { WorkerReply, WorkerRequest } from "./render-worker";
 
@@ -31,6 +31,11 @@ function shared(a: Float32Array): Float32Array {
   const s = new Float32Array(new SharedArrayBuffer(a.byteLength));
   s.set(a);
   return s;
+}
+
+/** acc[offset + i] += rows[i]: one band's rows added in place (FftRenderer.render's addBand order). */
+function addRows(acc: Float64Array, rows: Float64Array, offset: number): void {
+  for (let i = 0; i < rows.length; i++) acc[offset + i] += rows[i] as number;
 }
 
 export class FftRenderPool {
@@ -126,13 +131,12 @@ export class FftRenderPool {
     const plane = d.outHeight * d.outWidth;
     const out = new Float32Array(d.channels * plane);
     const acc = new Float64Array(plane);
-    const band = new Float64Array(plane);
     for (let c = 0; c < d.channels; c++) {
       acc.fill(0);
       lay.bands.forEach((_, b) => {
         const r = results[c * lay.bands.length + b] as Extract<WorkerReply, { type: "band" }>;
-        band.set(r.band, r.lo * d.outWidth);
-        addBand(acc, band, r.lo * d.outWidth, r.hi * d.outWidth);
+        // The rows straight into the accumulator: the same additions, in the same order, as addBand.
+        addRows(acc, r.band, r.lo * d.outWidth);
       });
       out.set(acc, c * plane);
     }

@@ -21,6 +21,8 @@ export interface TrainingReport {
   title: string;
   /** Lines of context shown under the title (config, timings). */
   notes: string[];
+  /** Title of the loss chart; "training loss (L1)" when absent. */
+  lossTitle?: string;
   loss: LossPoint[];
   scores: RestorationScore[];
   comparisons: ReportComparison[];
@@ -51,7 +53,7 @@ export function metricBarsSpec(scores: RestorationScore[]): VegaLiteSpec {
 }
 
 export async function renderTrainingReport(r: TrainingReport): Promise<string> {
-  const lossSvg = r.loss.length ? await vegaLiteToSvg(lossCurveSpec(r.loss, { title: "training loss (L1)" })) : "<p>(no training steps)</p>";
+  const lossSvg = r.loss.length ? await vegaLiteToSvg(lossCurveSpec(r.loss, { title: r.lossTitle ?? "training loss (L1)" })) : "<p>(no training steps)</p>";
   const barsSvg = await vegaLiteToSvg(metricBarsSpec(r.scores));
   const figures: string[] = [];
   for (const c of r.comparisons) {

@@ -4,8 +4,7 @@
  * can be checked without reading data, and transform pipeline. Used by the configs/train test.
  */
 import type * as tfTypes from "@tensorflow/tfjs";
-import { datasetOptions } from "../data/readers/registry";
-import { TransformPipeline } from "../data/transforms/pipeline";
+import { checkDataset } from "../data/readers/registry";
 import { modelTypeEntry, modelTypeOptionKeys } from "../models/model-types";
 import { createNetwork } from "../models/registry";
 import { ConfigError } from "../util/errors";
@@ -43,18 +42,8 @@ export function checkTrainConfig(tf: typeof tfTypes, file: string, overrides: re
     const d = c.datasets[phase];
     if (!d) continue;
     const keyPath = `datasets.${phase}`;
-    const type = d.type as string;
-    datasetOptions(d, { file, keyPath }); // the type and the reader's options
-    if (type !== "SyntheticBlur") {
-      const gtKey = typeof d.gt_key === "string" ? d.gt_key : "gt", lqKey = typeof d.lq_key === "string" ? d.lq_key : "blur";
-      const common = d.common_transforms_keys as string[] | undefined;
-      const commonKeys = common?.map((k) => (k === "gt_key" ? gtKey : k === "lq_key" ? lqKey : k));
-      if (d.transforms !== undefined && d.transforms !== null) {
-        // a mapping (checked with the reader's options above): build the pipeline to check each transform
-        TransformPipeline.fromConfig(d.transforms as Record<string, unknown>, { gtKey, lqKey, commonKeys, file, keyPath: `${keyPath}.transforms` });
-      }
-    }
-    out.datasets[phase] = type;
+    checkDataset(d, { file, keyPath });
+    out.datasets[phase] = d.type as string;
   }
   return out;
 }

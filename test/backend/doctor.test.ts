@@ -4,6 +4,7 @@
 // documented (software adapters only when forced).
 import { strict as assert } from "node:assert";
 import { formatDoctor, initBackend, measureBackendThreads, requestedBackend, runDoctor, webgpuVerdict } from "../../src/backend";
+import { nativeStatus } from "../../src/backend/native/addon";
 import { describeAdapter } from "../../src/backend/webgpu";
 
 const llvmpipe = describeAdapter({
@@ -17,17 +18,21 @@ describe("svd doctor", function () {
     await initBackend("wasm"); // the suite's default backend for the files that follow
   });
 
-  it("reports wasm as 1 thread in Node, and 1 thread is what a matMul really keeps busy", async () => {
+  it("reports wasm as 1 thread in Node (the native oneDNN threads where those kernels are in use), and that is what a matMul really keeps busy", async () => {
     await initBackend("wasm");
     const r = await runDoctor();
     assert.equal(r.backend.active, "wasm");
     assert.equal(r.backend.chosen, "wasm");
-    assert.equal(r.backend.threads.count, 1);
+    const native = nativeStatus();
+    const expected = native.installed ? Math.max(1, native.threads) : 1;
+    assert.equal(r.backend.threads.count, expected, r.backend.threads.basis);
+    assert.equal(r.native.ok, native.installed);
     assert.ok(r.measured, "/proc/self/task is readable on Linux");
     assert.equal(r.measured!.busyThreads, r.backend.threads.count, `threads busy: CPU ms per thread ${r.measured!.threadCpuMs}`);
     const text = formatDoctor(r);
-    assert.match(text, /^tfjs backend: wasm \(tfjs [\d.]+, 1 thread: /m);
-    assert.match(text, /measured: 1 thread busy during \d+ x matMul 512x512 on wasm/);
+    const threads = expected === 1 ? "1 thread" : `${expected} threads`;
+    assert.match(text, new RegExp(`^tfjs backend: wasm \\(tfjs [\\d.]+, ${threads}: `, "m"));
+    assert.match(text, new RegExp(`measured: ${threads} busy during \\d+ x matMul 512x512 on wasm`));
     assert.equal(r.backend.candidates.filter((c) => c.reason.startsWith("in use")).map((c) => c.name).join(), "wasm");
     assert.match(text, /^webgpu adapter: /m);
     assert.match(text, /^native kernels: /m);

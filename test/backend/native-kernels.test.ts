@@ -2,7 +2,7 @@
  * The oneDNN kernels (src/backend/native, native/svd_dnnl.cc) against tfjs's cpu backend on random
  * inputs: conv and depthwise forward and both gradients (through tf.grads) over strides, paddings
  * and kernel sizes, dilated forward convs, conv2dTranspose, matMul with transpose flags and
- * broadcast batches; the thread setting; and the wasm fallback (kernels uninstalled, and
+ * broadcast batches; no leaks; the thread setting; and the wasm fallback (kernels uninstalled, and
  * SVD_NATIVE=0 in a child process) still training.
  *
  * Skips, saying why, only when the addon is not built; under SVD_NATIVE_REQUIRED=1 (.ci/run) a
@@ -40,8 +40,8 @@ describe("native oneDNN kernels vs cpu backend", function () {
     tf = (await initBackend("wasm")).tf;
     const st = nativeStatus();
     if (!st.built) {
-      if (process.env.SVD_NATIVE_REQUIRED === "1") throw new Error(`SVD_NATIVE_REQUIRED=1 but the addon is not built: ${st.reason}`);
-      console.log(`      SKIPPED: the native addon is not built (${st.reason}); run npm run build:native`);
+      if (process.env.SVD_NATIVE_REQUIRED === "1") throw new Error(`SVD_NATIVE_REQUIRED=1 but the addon is ${st.reason}`);
+      console.log(`      SKIPPED: the native addon is ${st.reason}; run npm run build:native`);
       this.skip();
     }
     assert.ok(st.loaded, `the addon is built but did not load: ${st.reason}`);
@@ -158,6 +158,23 @@ describe("native oneDNN kernels vs cpu backend", function () {
           ]);
           assert.ok(err < TOLERANCE, `${aShape} x ${bShape} transposeA=${ta} transposeB=${tb}: relative error ${err}`);
         }
+  });
+
+  it("leaks no tensors or wasm memory across a gradient step", () => {
+    tf.setBackend("wasm");
+    const x = tf.randomNormal([2, 8, 8, 4]) as tfTypes.Tensor4D;
+    const w = tf.randomNormal([3, 3, 4, 4]) as tfTypes.Tensor4D;
+    const dw = tf.randomNormal([3, 3, 4, 1]) as tfTypes.Tensor4D;
+    const m = tf.randomNormal([4, 4]) as tfTypes.Tensor2D;
+    const f = (a: tfTypes.Tensor, b: tfTypes.Tensor, c: tfTypes.Tensor, d: tfTypes.Tensor) =>
+      tf.matMul(tf.reshape(tf.depthwiseConv2d(tf.conv2d(a as tfTypes.Tensor4D, b as tfTypes.Tensor4D, 1, "same"), c as tfTypes.Tensor4D, 1, "same"), [-1, 4]), d as tfTypes.Tensor2D).sum();
+    const step = () => tf.tidy(() => tf.grads(f)([x, w, dw, m]).forEach((t) => t.dataSync()));
+    step();
+    const before = tf.memory().numTensors, bytes = tf.memory().numBytes;
+    step();
+    assert.equal(tf.memory().numTensors, before);
+    assert.equal(tf.memory().numBytes, bytes);
+    tf.dispose([x, w, dw, m]);
   });
 
   it("runs on the requested OpenMP thread count (default all cores) and follows setNativeThreads", () => {

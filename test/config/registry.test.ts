@@ -38,6 +38,7 @@ describe("config/registry", () => {
       (e: unknown) => e instanceof ConfigError && e.message === `s.yml: key 'shape.type': expected one of circle, disk, square, found string "triangle" (unknown shape 'triangle')`,
     );
     assert.throws(() => shapes().get(7, { file: "s.yml", keyPath: "shape.type" }), /s\.yml: key 'shape\.type': expected one of circle, disk, square, found number 7 \(a shape is named by a string\)/);
+    assert.throws(() => shapes().get("sqare", { file: "s.yml", keyPath: "shape.type" }), /found string "sqare" \(unknown shape 'sqare'; did you mean 'square'\?\)/);
     // `found` shows the value the name came from
     assert.throws(() => shapes().get("tri", { file: "s.yml", keyPath: "shapes" }, "disk+tri"), /key 'shapes': expected one of .*found string "disk\+tri" \(unknown shape 'tri'\)/);
   });

@@ -34,6 +34,11 @@ describe("svd render CLI", function () {
             const r = Math.min(1, Math.max(0, ref.data[(c * 20 + y) * 24 + x]!));
             assert.ok(Math.abs(out.data[(y * 24 + x) * 3 + c]! - r) <= 1 / 65535 + 1e-6);
           }
+      // A pool of 2 (over the 3 channel jobs) is bit-identical to one thread (auto: 1 thread for so small a render).
+      assert.equal(await main(["node", "svd", "render", "--basis", bfile, "--input", path.join(dir, "in.png"), "--out", path.join(dir, "two.png"), "--bit-depth", "16", "--threads", "2"]), 0);
+      assert.ok(fs.readFileSync(path.join(dir, "two.png")).equals(fs.readFileSync(path.join(dir, "out.png"))), "--threads 2 and 1 give the same file");
+      assert.equal(await main(["node", "svd", "render", "--basis", bfile, "--input", path.join(dir, "in.png"), "--out", path.join(dir, "zero.png"), "--threads", "0"]), 1);
+      assert.ok(!fs.existsSync(path.join(dir, "zero.png")));
       // Wrong image size: a clear error, no output.
       await writeImage(path.join(dir, "small.png"), { data: new Float32Array(10 * 10 * 3), height: 10, width: 10, channels: 3 });
       assert.equal(await main(["node", "svd", "render", "--basis", bfile, "--input", path.join(dir, "small.png"), "--out", path.join(dir, "bad.png")]), 1);

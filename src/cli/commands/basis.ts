@@ -1,13 +1,9 @@
 import * as path from "node:path";
 import type { Command } from "commander";
 import { collect } from "../options";
-import { ArgumentError } from "../../util/errors";
-import { PsfFile } from "../../psf/file";
-import { loadBasisConfig } from "../../basis/config";
-import { gridFromFile } from "../../basis/grid-source";
-import { pcaBasis, sectionsBasis, uniformBasis, type PsfBasis } from "../../basis/basis";
-import { writeBasisFile } from "../../basis/file";
-import { writeBasisPreviews } from "../../basis/preview";
+import { ArgumentError } from "../../util";
+import { PsfFile } from "../../psf";
+import { loadBasisConfig, gridFromFile, pcaBasis, sectionsBasis, uniformBasis, type PsfBasis, writeBasisFile, writeBasisPreviews } from "../../basis";
 
 function intOption(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;

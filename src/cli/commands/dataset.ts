@@ -2,13 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
 import { collect } from "../options";
-import { ArgumentError } from "../../util/errors";
-import { writeFileAtomic } from "../../util/atomic";
-import { generateDataset } from "../../data/generate/run";
-import { parseShard } from "../../data/generate/plan";
-import { slurmScript } from "../../data/generate/slurm";
-import { loadGenerationConfig } from "../../data/generate/config";
-import { pushDataset } from "../../data/hub";
+import { ArgumentError, writeFileAtomic } from "../../util";
+import { generateDataset, parseShard, slurmScript, loadGenerationConfig, pushDataset } from "../../data";
 
 function positiveInt(name: string, v: string | undefined, fallback?: number): number | undefined {
   if (v === undefined) return fallback;

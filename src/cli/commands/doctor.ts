@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { runDoctor, formatDoctor } from "../../backend/doctor";
+import { runDoctor, formatDoctor } from "../../backend";
 
 export function registerDoctor(program: Command): void {
   program

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { ArgumentError } from "../../util/errors";
-import { evaluateFolders, METRIC_NAMES } from "../../metrics/evaluate";
+import { ArgumentError } from "../../util";
+import { evaluateFolders, METRIC_NAMES } from "../../metrics";
 
 function intOption(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;

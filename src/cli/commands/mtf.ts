@@ -1,11 +1,8 @@
 import type { Command } from "commander";
-import { ArgumentError } from "../../util/errors";
+import { ArgumentError, writeFileAtomic } from "../../util";
+import { readImage } from "../../io";
+import { mtfMapFromPsfFile, type MtfMap, slantedEdgeMtf, mtfAt } from "../../metrics";
 import { parseNumber } from "../options";
-import { writeFileAtomic } from "../../util/atomic";
-import { readImage } from "../../io/image";
-import { mtfMapFromPsfFile, type MtfMap } from "../../metrics/mtf-map";
-import { slantedEdgeMtf } from "../../metrics/slanted-edge";
-import { mtfAt } from "../../metrics/mtf-curve";
 
 function num(name: string, v: string | undefined): number | undefined {
   return v === undefined ? undefined : parseNumber(name, v, { positive: true });

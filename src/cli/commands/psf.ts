@@ -1,11 +1,8 @@
 import * as path from "node:path";
 import type { Command } from "commander";
 import { collect, parseSeed } from "../options";
-import { ArgumentError } from "../../util/errors";
-import { generatePsfFile, loadPsfConfig } from "../../psf/generate";
-import { PsfFile } from "../../psf/file";
-import { writePsfPreview } from "../../psf/preview";
-import { families } from "../../psf/families";
+import { ArgumentError } from "../../util";
+import { generatePsfFile, loadPsfConfig, PsfFile, writePsfPreview, families as psfFamilies } from "../../psf";
 
 export function registerPsf(program: Command): void {
   const psf = program.command("psf").description("stage 1: simulate a field of PSFs and write the PSF file");
@@ -45,7 +42,7 @@ export function registerPsf(program: Command): void {
     .command("families")
     .description("list the PSF families a config's psf.type can name")
     .action(() => {
-      for (const [, f] of families.list()) process.stdout.write(`${f.name.padEnd(14)} ${f.description}\n`);
+      for (const [, f] of psfFamilies.families.list()) process.stdout.write(`${f.name.padEnd(14)} ${f.description}\n`);
     });
 }
 

@@ -3,8 +3,8 @@
  * (single-dash `-opt`/`-test` as the original writes them; `--opt`/`--test` also work).
  */
 import type { Command } from "commander";
-import { train } from "../../train/trainer";
-import { ArgumentError } from "../../util/errors";
+import { train } from "../../train";
+import { ArgumentError } from "../../util";
 
 export function parseTrainArgs(args: string[]): { opt: string; test: boolean; overrides: string[] } {
   let opt: string | undefined;

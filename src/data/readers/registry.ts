@@ -50,6 +50,8 @@ export interface DatasetEntry<O> {
   /** Schema of the dataset mapping (its `type` included). */
   readonly schema: Schema<O>;
   create(options: O, ctx: DatasetContext): Promise<PairDataset>;
+  /** Checks what can be checked without reading data beyond the schema (the transform pipeline). */
+  check?(options: O, ctx: DatasetContext): void;
 }
 
 export const datasets = new Registry<DatasetEntry<any>>("dataset type"); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -67,16 +69,17 @@ function where(ctx: DatasetContext, key?: string): ConfigWhere {
   return { file: ctx.file ?? "<dataset>", keyPath: key === undefined ? keyPath : keyPath ? `${keyPath}.${key}` : key };
 }
 
-/** The reader named by `options.type` and its validated options (also used to check configs without reading data). */
-export function datasetOptions(options: Record<string, unknown>, ctx: DatasetContext = {}): { entry: DatasetEntry<unknown>; parsed: unknown } {
-  const entry = datasets.get(options.type, where(ctx, "type"));
-  return { entry, parsed: parseOptions(entry, options, where(ctx)) };
-}
-
 /** Creates the dataset named by `options.type`. */
 export async function createDataset(options: Record<string, unknown>, ctx: DatasetContext = {}): Promise<PairDataset> {
-  const { entry, parsed } = datasetOptions(options, ctx);
-  return entry.create(parsed, ctx);
+  const entry = datasets.get(options.type, where(ctx, "type"));
+  return entry.create(parseOptions(entry, options, where(ctx)), ctx);
+}
+
+/** Checks a dataset mapping without reading data: its type, its options and its transforms. */
+export function checkDataset(options: Record<string, unknown>, ctx: DatasetContext = {}): void {
+  const entry = datasets.get(options.type, where(ctx, "type"));
+  const parsed = parseOptions(entry, options, where(ctx)); // not inside `check?.(...)`: that skips its arguments when check is absent
+  entry.check?.(parsed, ctx);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -102,6 +105,11 @@ const commonFields = {
   transforms: optional(satisfies<Record<string, unknown>>("an ordered mapping of transform name -> options", isMapping)),
 };
 type Common = InferObject<typeof commonFields>;
+
+/** Builds the `transforms` pipeline the config gives, if any (the check of the transformed readers). */
+function checkTransforms(o: Common, ctx: DatasetContext): void {
+  if (o.transforms !== undefined) pipelineOf(o.transforms, common(o, String(o.type)), ctx);
+}
 
 /** A reader's schema: the common options plus its own; other keys are ignored. */
 function readerSchema<F extends ObjectShape>(fields: F) {
@@ -145,6 +153,7 @@ registerDataset(
       const source = await openLocalHf(root, normalizeSplit(o.split), c.gtKey, c.lqKey);
       return new TransformedDataset(source, { ...c, pipeline: pipelineOf(o.transforms, c, ctx), blur: ctx.blur });
     },
+    check: (o, ctx) => checkTransforms(o, ctx),
   },
   ["hf", "parquet"],
 );
@@ -160,6 +169,7 @@ registerDataset(
       const source = new FolderPairSource(dir, o.gt_folder ?? c.gtKey, o.lq_folder ?? c.lqKey, c.gtKey, c.lqKey);
       return new TransformedDataset(source, { ...c, pipeline: pipelineOf(o.transforms, c, ctx), blur: ctx.blur });
     },
+    check: (o, ctx) => checkTransforms(o, ctx),
   },
   ["image_pairs", "folders"],
 );
@@ -193,6 +203,8 @@ registerDataset(
       const spec = o.transforms ?? defaultOnlineTransforms(blur.height, blur.width);
       return new TransformedDataset(new SourcePairSource(source, c.gtKey, c.seed), { ...c, pipeline: pipelineOf(spec, c, ctx), blur });
     },
+    // the default transforms depend on the basis size; a given pipeline is checked here
+    check: (o, ctx) => checkTransforms(o, ctx),
   },
   ["SVBDataset", "online"],
 );

@@ -17,6 +17,9 @@ import { lensFamily } from "./lens";
 import { metasurfaceFamily } from "./metasurface";
 
 export { type FamilyContext, type PsfFamily, commonFields, perChannel } from "./family";
+// What notebooks use of single families: camera-shake trajectories, the Zernike source (its pupil model).
+export { createTrajectory, type TrajectoryOptions } from "./motion";
+export type { ZernikeSource } from "./zernike";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const families = new Registry<PsfFamily<any>>("PSF family");

@@ -41,6 +41,29 @@ export function threadCpuTicks(): Map<string, number> | null {
   return out;
 }
 
+/** CPU use of one piece of work: wall time, the process's CPU time, and each thread's share. */
+export interface CpuMeter {
+  wallMs: number;
+  /** CPU time of all threads of the process (workers included). */
+  cpuMs: number;
+  /** CPU ms of each thread that ran, busiest first (empty where /proc is missing). */
+  threadCpuMs: number[];
+}
+
+/**
+ * Runs `work` and meters it. On a shared machine wall time depends on the load, while cpuMs and
+ * cpuMs / max(threadCpuMs) (the speed-up the split of the work allows on free cores) do not.
+ */
+export async function meterCpu<T>(work: () => T | Promise<T>): Promise<{ result: T; meter: CpuMeter }> {
+  const before = threadCpuTicks();
+  const cpu0 = process.cpuUsage(), t0 = performance.now();
+  const result = await work();
+  const wallMs = performance.now() - t0, cpu = process.cpuUsage(cpu0);
+  const after = threadCpuTicks();
+  const threadCpuMs = before && after ? [...after].map(([tid, t]) => (t - (before.get(tid) ?? 0)) * TICK_MS).filter((d) => d > 0).sort((a, b) => b - a) : [];
+  return { result, meter: { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, threadCpuMs } };
+}
+
 /** Runs `step` repeatedly for at least minMs (and 3 times) and reports which threads did the work. */
 export async function measureThreadUsage(step: () => Promise<void>, work: string, minMs = 600): Promise<ThreadUsage | null> {
   await step(); // warm-up (shader compilation, caches) outside the window
