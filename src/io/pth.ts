@@ -88,10 +88,21 @@ function storageClass(name: string): StorageClass {
   };
 }
 
+/** Row-major strides (size-1 axes may carry any stride). */
+function isContiguous(shape: number[], stride: number[]): boolean {
+  let expected = 1;
+  for (let a = shape.length - 1; a >= 0; a--) {
+    if (shape[a] !== 1 && stride[a] !== expected) return false;
+    expected *= shape[a]!;
+  }
+  return true;
+}
+
 /** Reads elements [offset + Σ idx·stride] of a storage as float32, in row-major order of `shape`. */
 function materialize(t: TensorRef, littleEndian: boolean): Float32Array {
   const { storage, shape, stride, offset } = t;
   const n = shape.reduce((a, b) => a * b, 1);
+  if (storage.dtype === "F32" && littleEndian && isContiguous(shape, stride)) return new Float32Array(storage.bytes.slice(4 * offset, 4 * (offset + n)).buffer);
   const out = new Float32Array(n);
   if (n === 0) return out;
   const dv = new DataView(storage.bytes.buffer, storage.bytes.byteOffset, storage.bytes.byteLength);

@@ -102,6 +102,17 @@ describe("io/pth (PyTorch checkpoints)", () => {
     assert.deepEqual([...w.data.subarray(0, 4)], [0, 16, 32, 48].map((i) => storageOrder[i]!));
   });
 
+  it("reads nn.Parameter values, float64/int64 storages and slices sharing one storage", () => {
+    const r = readPth(fixture("misc.pth"));
+    const want = JSON.parse(fs.readFileSync(fixture("misc.json"), "utf8")) as Record<string, { shape: number[]; values: number[] }>;
+    assert.deepEqual([...r.tensors.keys()], Object.keys(want));
+    assert.deepEqual([...r.tensors.values()].map((t) => t.dtype), ["F32", "F64", "I64", "F32", "F32"]);
+    for (const [k, w] of Object.entries(want)) {
+      assert.deepEqual(r.tensors.get(k)!.shape, w.shape, k);
+      assert.deepEqual([...r.tensors.get(k)!.data], w.values.map(Math.fround), k);
+    }
+  });
+
   it("rejects a __reduce__ payload (os.system), builtins.eval and unknown globals without running them", () => {
     const marker = "/tmp/svd-pth-hostile-marker";
     fs.rmSync(marker, { force: true });
