@@ -6,6 +6,7 @@ export * from "./axes";
 export * from "./grid-source";
 export * from "./pca";
 export * from "./basis";
+export * from "./quality";
 export * from "./file";
 export * from "./preview";
 export { orthonormalizeColumns, symmetricEigen } from "./linalg";
