@@ -17,4 +17,5 @@ export * from "./vegalite";
 export * from "./plotly";
 export * from "./tables";
 export * from "./live";
+export * from "./training";
 export * from "./export";
