@@ -12,7 +12,6 @@ export {
   fistaDeconvolve,
   blurImage,
   gaussianPsf,
-  type PsfKernel,
   type PlaneSolver,
   type BoundaryOption,
 } from "./deconvolve";
