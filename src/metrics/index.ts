@@ -1,5 +1,5 @@
 /** Image-quality metrics (PSNR, SSIM, MS-SSIM, MAE, MSE) and MTF analysis. */
-export * from "./image-like";
+export * from "./image-ops";
 export * from "./pixel";
 export * from "./ssim";
 export * from "./msssim";

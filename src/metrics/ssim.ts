@@ -14,7 +14,8 @@
  * in the same loop (all five moments fused, float64 accumulation).
  */
 import { ArgumentError } from "../util/errors";
-import { ImageLike, sameDims, NumericArray } from "./image-like";
+import type { ImageHWC, NdArray, NumericArray } from "../array";
+import { dataRangeOf, sameDims } from "./image-ops";
 import { FidelityOptions, prepare } from "./pixel";
 
 export interface SsimOptions extends FidelityOptions {
@@ -171,8 +172,8 @@ export function ssimPlanes(
   return { ssim: ssimSum / n, cs: csSum / n };
 }
 
-function constants(opts: SsimOptions): { taps: Float64Array; c1: number; c2: number } {
-  const range = opts.dataRange ?? 1;
+function constants(opts: SsimOptions, reference: ImageHWC<NumericArray>): { taps: Float64Array; c1: number; c2: number } {
+  const range = dataRangeOf(opts, reference);
   if (!(range > 0)) throw new ArgumentError("dataRange", "a positive number", range);
   const k1 = opts.k1 ?? 0.01;
   const k2 = opts.k2 ?? 0.03;
@@ -181,8 +182,8 @@ function constants(opts: SsimOptions): { taps: Float64Array; c1: number; c2: num
 }
 
 /** SSIM with per-channel values and the contrast-structure term. */
-export function ssimDetailed(a: ImageLike, b: ImageLike, opts: SsimOptions = {}): SsimResult {
-  const { taps, c1, c2 } = constants(opts);
+export function ssimDetailed(a: ImageHWC<NumericArray>, b: ImageHWC<NumericArray>, opts: SsimOptions = {}): SsimResult {
+  const { taps, c1, c2 } = constants(opts, a);
   const p = prepare(a, b, opts);
   const { h, w, c } = sameDims(p.a, p.b);
   const perChannel: number[] = [];
@@ -197,13 +198,13 @@ export function ssimDetailed(a: ImageLike, b: ImageLike, opts: SsimOptions = {})
 }
 
 /** Mean SSIM (skimage structural_similarity with gaussian_weights=True, use_sample_covariance=False). */
-export function ssim(a: ImageLike, b: ImageLike, opts: SsimOptions = {}): number {
+export function ssim(a: ImageHWC<NumericArray>, b: ImageHWC<NumericArray>, opts: SsimOptions = {}): number {
   return ssimDetailed(a, b, opts).ssim;
 }
 
 /** The SSIM map of one channel over the valid interior: shape [h - 2r, w - 2r]. */
-export function ssimMap(a: ImageLike, b: ImageLike, opts: SsimOptions & { channelIndex?: number } = {}): { data: Float32Array; shape: [number, number] } {
-  const { taps, c1, c2 } = constants(opts);
+export function ssimMap(a: ImageHWC<NumericArray>, b: ImageHWC<NumericArray>, opts: SsimOptions & { channelIndex?: number } = {}): NdArray {
+  const { taps, c1, c2 } = constants(opts, a);
   const p = prepare(a, b, opts);
   const { h, w, c } = sameDims(p.a, p.b);
   const ch = opts.channelIndex ?? 0;

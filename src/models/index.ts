@@ -2,6 +2,8 @@
 import "../backend/wasm-kernels";
 export * from "./network";
 export * from "./params";
+export * from "./naming";
+export * from "./weights";
 export * from "./registry";
 export * from "./layers";
 export { createNAFNet, type NAFNetOptions } from "./archs/nafnet";

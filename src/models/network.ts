@@ -8,6 +8,4 @@ export interface Network {
   apply(x: tfTypes.Tensor4D): tfTypes.Tensor4D;
   /** The original's class name, used for checkpoint folders (`<className>_1/`). */
   className: string;
-  /** Maps names found in upstream checkpoints to ours (optional). */
-  renameTorch?: (name: string) => string;
 }

@@ -7,6 +7,7 @@ import type * as tfTypes from "@tensorflow/tfjs";
 import { Rng } from "../util/rng";
 import { InputFileError } from "../util/errors";
 import type { NamedTensor } from "../io/safetensors";
+import { describeMatch, matchNaming, namingConventions, type NamingConvention, type NamingMatch } from "./naming";
 
 /**
  * How a parameter maps to PyTorch:
@@ -83,14 +84,24 @@ export class ParamStore {
   private readonly specs = new Map<string, ParamSpec>();
   /** tf variable names are global: each store prefixes its own. */
   private readonly id = ++storeCounter;
+  /**
+   * `allocate: false` records names and shapes only (no tensors, no random draws): for telling
+   * which architecture a weights file fits; such a store cannot run or load.
+   */
   constructor(
     private readonly tf: typeof tfTypes,
     private readonly rng: Rng,
+    private readonly opts: { allocate?: boolean } = {},
   ) {}
 
   add(name: string, shape: number[], init: Init, layout: TorchLayout, vectorTorchShape?: number[]): tfTypes.Variable {
     if (this.specs.has(name)) throw new Error(`duplicate parameter name ${name}`);
     const n = shape.reduce((a, b) => a * b, 1);
+    if (this.opts.allocate === false) {
+      const placeholder = { shape, size: n, dispose() {} } as unknown as tfTypes.Variable;
+      this.specs.set(name, { name, variable: placeholder, layout, torchShape: torchShapeOf(shape, layout, vectorTorchShape) });
+      return placeholder;
+    }
     const data = new Float32Array(n);
     if (init.kind === "constant") data.fill(init.value);
     else if (init.kind === "normal") for (let i = 0; i < n; i++) data[i] = this.rng.normal(0, init.std);
@@ -101,6 +112,9 @@ export class ParamStore {
     this.specs.set(name, { name, variable, layout, torchShape: torchShapeOf(shape, layout, vectorTorchShape) });
     return variable;
   }
+
+  /** The naming conventions checkpoints of this network may use (set by createNetwork from the architecture). */
+  namingConventions: NamingConvention[] = namingConventions("");
 
   get size(): number {
     return this.specs.size;
@@ -127,48 +141,41 @@ export class ParamStore {
   }
 
   /**
-   * Loads a PyTorch-layout state dict. `prefix` is stripped from file names ("model." for the HF
-   * wrapper); `rename` maps file names to ours (e.g. upstream NAFNet's beta/gamma -> theta/psi).
-   * Missing or unexpected names and wrong shapes are errors naming the file and parameter.
+   * Loads a PyTorch-layout state dict. The naming convention (one of `conventions`, default: the
+   * store's `namingConventions`) and the wrapper prefix (`model.` of the HF wrapper, `module.` of DataParallel, ...) are
+   * detected from the names unless `prefix` is given; the match found is returned. Missing or
+   * unexpected names and wrong shapes are errors naming the file and parameter.
    */
-  loadTorchStateDict(tensors: Map<string, NamedTensor>, file: string, opts: { prefix?: string; rename?: (n: string) => string; strict?: boolean } = {}): void {
-    const prefix = opts.prefix ?? detectPrefix([...tensors.keys()], this.names());
-    const seen = new Set<string>();
-    const unexpected: string[] = [];
-    for (const [fileName, t] of tensors) {
-      let name = fileName.startsWith(prefix) ? fileName.slice(prefix.length) : fileName;
-      if (opts.rename) name = opts.rename(name);
-      const spec = this.specs.get(name);
-      if (!spec) {
-        unexpected.push(fileName);
-        continue;
-      }
+  loadTorchStateDict(tensors: Map<string, NamedTensor>, file: string, opts: { prefix?: string; conventions?: NamingConvention[]; strict?: boolean } = {}): NamingMatch {
+    const match = matchNaming([...tensors.keys()], this.names(), opts.conventions ?? this.namingConventions, opts.prefix);
+    if (opts.strict !== false && (match.missing.length || match.unexpected.length)) {
+      const show = (a: string[]) => (a.length > 8 ? [...a.slice(0, 8), `... (${a.length} in all)`] : a).join(", ");
+      throw new InputFileError(
+        file,
+        [match.missing.length ? `missing parameters: ${show(match.missing)}` : "", match.unexpected.length ? `unexpected parameters: ${show(match.unexpected)}` : "", `closest naming: ${describeMatch(match)}`]
+          .filter(Boolean)
+          .join("; "),
+      );
+    }
+    for (const [fileName, name] of match.mapping) {
+      const t = tensors.get(fileName)!;
+      const spec = this.specs.get(name)!;
       const want = spec.torchShape;
       const n = want.reduce((a, b) => a * b, 1);
       if (t.data.length !== n || (t.shape.length === want.length && t.shape.some((d, i) => d !== want[i])))
         throw new InputFileError(file, `parameter '${fileName}': expected shape [${want}], found [${t.shape}]`);
-      const value = this.tf.tensor(fromTorchLayout(t.data, spec.variable.shape, spec.layout), spec.variable.shape);
+    }
+    for (const [fileName, name] of match.mapping) {
+      const spec = this.specs.get(name)!;
+      const value = this.tf.tensor(fromTorchLayout(tensors.get(fileName)!.data, spec.variable.shape, spec.layout), spec.variable.shape);
       spec.variable.assign(value);
       value.dispose();
-      seen.add(name);
     }
-    const missing = this.names().filter((n) => !seen.has(n));
-    if (opts.strict !== false && (missing.length || unexpected.length)) {
-      const show = (a: string[]) => (a.length > 8 ? [...a.slice(0, 8), `... (${a.length} in all)`] : a).join(", ");
-      throw new InputFileError(file, [missing.length ? `missing parameters: ${show(missing)}` : "", unexpected.length ? `unexpected parameters: ${show(unexpected)}` : ""].filter(Boolean).join("; "));
-    }
+    return match;
   }
 
   dispose(): void {
     for (const s of this.specs.values()) s.variable.dispose();
     this.specs.clear();
   }
-}
-
-/** The prefix (e.g. "model.") that turns the file's names into ours, if all names share it. */
-function detectPrefix(fileNames: string[], ours: string[]): string {
-  const set = new Set(ours);
-  if (fileNames.some((n) => set.has(n))) return "";
-  for (const p of ["model.", "net.", "module.", "model.net."]) if (fileNames.some((n) => n.startsWith(p) && set.has(n.slice(p.length)))) return p;
-  return "";
 }

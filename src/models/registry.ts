@@ -14,6 +14,7 @@ import { createUnet, unetDefaults, type UnetOptions } from "./archs/unet";
 import { createUnetTM, unetTMDefaults, type UnetTMOptions } from "./archs/unettm";
 import { createWienerDeconv, wienerDeconvDefaults, type WienerDeconvOptions } from "./archs/wiener-deconv";
 import type { Network } from "./network";
+import { namingConventions } from "./naming";
 import { ParamStore } from "./params";
 
 export interface ArchEntry<O> {
@@ -170,15 +171,18 @@ registerArch<WienerDeconvOptions>(
 
 /**
  * Builds `network` (the config block: `type` + options). `file` and `keyPath` name the config
- * location in errors. Parameters are initialised from `rng` (the original's HF init).
+ * location in errors. Parameters are initialised from `rng` (the original's HF init); with
+ * `allocate: false` only their names and shapes are recorded (see ParamStore).
  */
-export function createNetwork(tf: typeof tfTypes, network: Record<string, unknown>, rng: Rng, file = "<config>", keyPath = "network"): Network {
+export function createNetwork(tf: typeof tfTypes, network: Record<string, unknown>, rng: Rng, file = "<config>", keyPath = "network", store: { allocate?: boolean } = {}): Network {
   const rawType = network.type;
   const arch = architectures.get(typeof rawType === "string" ? rawType.replace(/_arch$/, "") : rawType, { file, keyPath: `${keyPath}.type` }, rawType);
   const opts = parseOptions(arch, network, { file, keyPath });
-  const p = new ParamStore(tf, rng);
+  const p = new ParamStore(tf, rng, store);
   try {
-    return arch.create(tf, p, opts);
+    const net = arch.create(tf, p, opts);
+    p.namingConventions = namingConventions(net.className);
+    return net;
   } catch (err) {
     p.dispose();
     if (err instanceof RangeError) throw new ConfigError(file, keyPath, `consistent ${String(rawType).replace(/_arch$/, "")} options`, network, err.message);

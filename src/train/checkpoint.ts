@@ -10,6 +10,7 @@ import * as path from "node:path";
 import type * as tfTypes from "@tensorflow/tfjs";
 import { readSafetensors, writeSafetensors, type NamedTensor } from "../io/safetensors";
 import type { Network } from "../models/network";
+import { loadNetworkWeights } from "../models/weights";
 import { InputFileError } from "../util/errors";
 import type { AdamW } from "./adamw";
 
@@ -76,9 +77,11 @@ export function resolveCheckpoint(dir: string, which: string): string {
 }
 
 export function loadCheckpoint(tf: typeof tfTypes, ckpt: string, net: Network, opt: AdamW | null, ema: Array<[string, tfTypes.Variable]> | null): TrainerState {
-  const weights = path.join(ckpt, `${net.className}_1`, "model.safetensors");
-  if (!fs.existsSync(weights)) throw new InputFileError(ckpt, `no ${net.className}_1/model.safetensors in the checkpoint`);
-  net.params.loadTorchStateDict(readSafetensors(weights).tensors, weights, { rename: net.renameTorch });
+  // save_pretrained output, else the original's fallback state dict (spec §7)
+  const modelDir = path.join(ckpt, `${net.className}_1`);
+  const weights = ["model.safetensors", "pytorch_model.bin"].map((f) => path.join(modelDir, f)).find((f) => fs.existsSync(f));
+  if (!weights) throw new InputFileError(ckpt, `no ${net.className}_1/model.safetensors (or pytorch_model.bin) in the checkpoint`);
+  loadNetworkWeights(net, weights);
   const stateFile = path.join(ckpt, "trainer_state.json");
   const state: TrainerState = fs.existsSync(stateFile) ? (JSON.parse(fs.readFileSync(stateFile, "utf8")) as TrainerState) : { global_step: Number(/checkpoint-(\d+)/.exec(ckpt)?.[1] ?? 0), optimizer_step: 0 };
   const optFile = path.join(ckpt, "optimizer.safetensors");

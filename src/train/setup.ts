@@ -8,7 +8,7 @@ import { initBackend } from "../backend";
 import "../backend/wasm-kernels";
 import type { PairDataset } from "../data/readers/dataset";
 import { createDataset } from "../data/readers/registry";
-import { readSafetensors } from "../io/safetensors";
+import { loadNetworkWeights, type LoadedWeights } from "../models/weights";
 import type { Network } from "../models/network";
 import { createNetwork } from "../models/registry";
 import { ConfigError } from "../util/errors";
@@ -29,6 +29,8 @@ export interface TrainingState {
   ema: EmaWeights | null;
   /** Optimiser steps already done (from a resumed checkpoint, else 0). */
   globalStep: number;
+  /** What `path.pretrained` held (format, naming convention found), when set. */
+  pretrained?: LoadedWeights;
 }
 
 /** A clear error when the data do not fit the network (channels). */
@@ -81,7 +83,7 @@ async function completeState(state: TrainingState, cfg: TrainConfig, file: strin
     if (cfg.train.ema_decay !== undefined) state.ema = entries.map((e) => [e.name, tf.variable(e.variable.clone(), false)]);
   }
   if (cfg.path.pretrained) {
-    network.params.loadTorchStateDict(readSafetensors(cfg.path.pretrained).tensors, cfg.path.pretrained, { rename: network.renameTorch });
+    state.pretrained = loadNetworkWeights(network, cfg.path.pretrained);
   }
   if (cfg.path.resume_from_checkpoint) {
     const dir = cfg.path.resume_from_path ?? experimentsRoot;

@@ -1,7 +1,6 @@
 export * from "./errors";
 export * from "./rng";
 export * from "./float16";
-export * from "./ndarray";
 export * from "./atomic";
 export * from "./progress";
 export * from "./border";

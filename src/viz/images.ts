@@ -6,7 +6,8 @@
 import type { ColormapName } from "./colormap";
 import type { MimeBundle } from "./mime";
 import { panelsBundle, type Panel, type PanelLayout } from "./panels";
-import { asImageArray, cropRaster, displayRange, toRaster, type ArrayWithShape, type ImageInput, type ScaleOptions } from "./raster";
+import type { NdArray, NumericArray } from "../array";
+import { asImageArray, cropRaster, displayRange, toRaster, type ImageInput, type ScaleOptions } from "./raster";
 
 export interface ImageFigureOptions extends ScaleOptions {
   title?: string;
@@ -80,7 +81,7 @@ export function compareImages(items: { title: string; image: ImageInput }[], opt
 }
 
 /** Picks one channel out of (inc, outc, ...rest) or passes (…rest) through; returns the rest-shaped view. */
-function selectChannel(a: ArrayWithShape, restRank: number, channel?: { inc?: number; outc?: number }): { data: ArrayLike<number>; shape: number[] } {
+function selectChannel(a: NdArray<NumericArray>, restRank: number, channel?: { inc?: number; outc?: number }): { data: ArrayLike<number>; shape: number[] } {
   const shape = [...a.shape];
   if (shape.length === restRank) return { data: a.data, shape };
   if (shape.length !== restRank + 2) {
@@ -124,7 +125,7 @@ function evenlySpaced(n: number, max: number): number[] {
 }
 
 /** PSFs over the field of view: a (nh, nw, k, k) or (inc, outc, nh, nw, k, k) array as a grid. */
-export function psfGrid(psfs: ArrayWithShape, opts: PsfGridOptions = {}): Promise<MimeBundle> {
+export function psfGrid(psfs: NdArray<NumericArray>, opts: PsfGridOptions = {}): Promise<MimeBundle> {
   const { data, shape } = selectChannel(psfs, 4, opts.channel);
   const [nh, nw, k, k2] = shape as [number, number, number, number];
   if (k !== k2) throw new RangeError(`viz.psfGrid: kernels must be square, found ${k}x${k2}`);
@@ -163,7 +164,7 @@ export interface MapsOptions {
   title?: string;
 }
 
-function mapsFigure(arr: ArrayWithShape, opts: MapsOptions, kind: string): Promise<MimeBundle> {
+function mapsFigure(arr: NdArray<NumericArray>, opts: MapsOptions, kind: string): Promise<MimeBundle> {
   const { data, shape } = selectChannel(arr, 3, opts.channel);
   const [n, h, w] = shape as [number, number, number];
   const count = Math.min(n, opts.count ?? 8);
@@ -182,11 +183,11 @@ function mapsFigure(arr: ArrayWithShape, opts: MapsOptions, kind: string): Promi
 }
 
 /** Coefficient maps over the image: (n, H, W) or (inc, outc, n, H, W). */
-export function coefficientMaps(maps: ArrayWithShape, opts: MapsOptions = {}): Promise<MimeBundle> {
+export function coefficientMaps(maps: NdArray<NumericArray>, opts: MapsOptions = {}): Promise<MimeBundle> {
   return mapsFigure(maps, opts, "coef");
 }
 
 /** Basis PSFs (n, k, k) or (inc, outc, n, k, k), signed ones on a diverging map. */
-export function basisPsfs(basis: ArrayWithShape, opts: MapsOptions = {}): Promise<MimeBundle> {
+export function basisPsfs(basis: NdArray<NumericArray>, opts: MapsOptions = {}): Promise<MimeBundle> {
   return mapsFigure(basis, opts, "basis");
 }

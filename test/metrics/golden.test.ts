@@ -60,7 +60,7 @@ describe("metrics vs scikit-image golden values", () => {
           assert.equal(sha(prr), pr.pred_resized_sha256, "resized prediction differs from Pillow");
           const m = matchHistogramsU8(prr, gr, 3);
           assert.equal(sha(m), pr.pred_matched_sha256, "matched prediction differs from skimage");
-          const toF = (a: Uint8Array) => ({ data: Float32Array.from(a, (v) => v / 255), shape: [pr.size, pr.size, 3] });
+          const toF = (a: Uint8Array) => ({ data: Float32Array.from(a, (v) => v / 255), height: pr.size, width: pr.size, channels: 3 });
           close(psnr(toF(gr), toF(m), { cropBorder: 1 }), pr.psnr, TOL, "protocol psnr");
           close(ssim(toF(gr), toF(m), { cropBorder: 1 }), pr.ssim, TOL, "protocol ssim");
         });

@@ -36,7 +36,7 @@ describe("models/NAFNet", function () {
   it("matches PyTorch golden outputs for weights loaded from a PyTorch-layout safetensors file", () => {
     const net = createNetwork(tf, { type: "NAFNet_arch", width: 8, enc_blk_nums: [1, 2], middle_blk_num: 1, dec_blk_nums: [1, 1] }, new Rng(0));
     const file = path.join(fixtures, "tiny_nafnet.safetensors");
-    net.params.loadTorchStateDict(readSafetensors(file).tensors, file, { rename: net.renameTorch });
+    net.params.loadTorchStateDict(readSafetensors(file).tensors, file);
     const io = readSafetensors(path.join(fixtures, "io.safetensors")).tensors;
     const x = io.get("input")!, want = io.get("output")!;
     const [, C, H, W] = x.shape as [number, number, number, number];

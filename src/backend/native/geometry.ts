@@ -5,16 +5,9 @@
  * rounding match every other backend.
  */
 import type * as tfTypes from "@tensorflow/tfjs";
+import type { ConvAttrs } from "../wasm-kernels/conv2d";
 
-type Pad = "valid" | "same" | number | number[][];
-
-export interface ConvAttrs {
-  strides: number | [number, number];
-  pad: Pad;
-  dataFormat?: string;
-  dilations?: number | [number, number];
-  dimRoundingMode?: "floor" | "round" | "ceil";
-}
+export type { ConvAttrs };
 
 export type ConvGeometry = number[];
 

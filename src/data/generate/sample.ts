@@ -12,7 +12,7 @@ import { linearToSrgb, srgbToLinear } from "../color";
 import { addGaussianNoise, addPoissonGaussianNoise, simulateQis } from "../noise";
 import { FolderSource, SyntheticSource, type ImageSource } from "../sources";
 import { cropCenter, resizeBicubic, toChannels, window } from "../transforms/geometry";
-import type { ImageHWC } from "../types";
+import type { ImageHWC } from "../../array";
 import type { GenerationConfig } from "./config";
 import { splitOf, type Plan } from "./plan";
 import type { GeneratedRow } from "../writers/parquet";

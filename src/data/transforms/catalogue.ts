@@ -8,7 +8,7 @@ import { array, number, object, oneOf, optional, satisfies, withDefaultForNull, 
 import { ConfigError, InputFileError } from "../../util/errors";
 import { linearToSrgb, srgbToLinear } from "../color";
 import { addGaussianNoise, addPoissonGaussianNoise } from "../noise";
-import { makeImage, type ImageHWC } from "../types";
+import { makeImage, type ImageHWC } from "../../array";
 import { cropCenter, flip, resizeBicubic, selectChannels, toChannels, window, type PadMode } from "./geometry";
 import type { TransformEntry, TransformOp } from "./op";
 

@@ -4,7 +4,7 @@
  * bicubic resize (PyTorch `interpolate`, align_corners=False, no antialias), flips, channel selection.
  */
 import { edgeIndex, reflectIndex } from "../../util/border";
-import { makeImage, type ImageHWC } from "../types";
+import { makeImage, type ImageHWC } from "../../array";
 
 export type PadMode = "constant" | "reflect" | "edge";
 

@@ -1,7 +1,7 @@
 /**
  * NAFNet (spec training-framework.md §9.1), NHWC. Parameter names follow the original's state dict
  * (`intro.weight`, `encoders.0.0.conv1.weight`, `encoders.0.0.theta`, `ups.0.0.weight`, ...), so
- * its checkpoints load directly; upstream NAFNet's `beta`/`gamma` are renamed to `theta`/`psi`.
+ * its checkpoints load directly; upstream megvii names (`beta`/`gamma`) are detected in ../naming.
  */
 import type * as tfTypes from "@tensorflow/tfjs";
 import { channelLayerNorm, conv2d, pixelShuffle, simpleGate, type Tf } from "../layers";
@@ -87,5 +87,5 @@ export function createNAFNet(tf: Tf, p: ParamStore, o: NAFNetOptions): Network {
     x = tf.add(ending(x), skip ? skip(xin) : xin) as T4;
     return ph || pw ? (tf.slice(x, [0, 0, 0, 0], [-1, H, W, -1]) as T4) : x;
   };
-  return { params: p, apply, className: "NAFNet_arch", renameTorch: (n) => n.replace(/\.beta$/, ".theta").replace(/\.gamma$/, ".psi") };
+  return { params: p, apply, className: "NAFNet_arch" };
 }
