@@ -13,6 +13,7 @@ import { createRestormer, restormerDefaults, type RestormerOptions } from "./arc
 import { createUnet, unetDefaults, type UnetOptions } from "./archs/unet";
 import { createWienerDeconv, wienerDeconvDefaults, type WienerDeconvOptions } from "./archs/wiener-deconv";
 import type { Network } from "./network";
+import { namingConventions } from "./naming";
 import { ParamStore } from "./params";
 
 export interface ArchEntry<O> {
@@ -166,7 +167,9 @@ export function createNetwork(tf: typeof tfTypes, network: Record<string, unknow
   const opts = parseOptions(arch, network, { file, keyPath });
   const p = new ParamStore(tf, rng, store);
   try {
-    return arch.create(tf, p, opts);
+    const net = arch.create(tf, p, opts);
+    p.namingConventions = namingConventions(net.className);
+    return net;
   } catch (err) {
     p.dispose();
     if (err instanceof RangeError) throw new ConfigError(file, keyPath, `consistent ${String(rawType).replace(/_arch$/, "")} options`, network, err.message);
