@@ -11,4 +11,5 @@ export * from "./model-types";
 export * as nonblind from "./nonblind";
 export { createRestormer, type RestormerOptions } from "./archs/restormer";
 export { createUnet, timestepEmbedding, type UnetOptions } from "./archs/unet";
+export { createUnetTM, type UnetTMOptions } from "./archs/unettm";
 export { createWienerDeconv, parsePsfs, type WienerDeconvOptions } from "./archs/wiener-deconv";
