@@ -164,8 +164,16 @@ export function parsePth(bytes: Uint8Array, file = "<buffer>", opts: PthOptions 
   }
   let entries: Record<string, Uint8Array>;
   try {
-    entries = unzipSync(bytes);
+    // Torch stores records uncompressed; a compressed record may not claim more than 64x the file
+    // (a zip bomb would otherwise allocate whatever its header says).
+    entries = unzipSync(bytes, {
+      filter: (f) => {
+        if (f.compression !== 0 && f.originalSize > 64 * bytes.length) fail(`zip entry ${f.name} claims ${f.originalSize} bytes from ${f.size} compressed; refused`);
+        return true;
+      },
+    });
   } catch (err) {
+    if (err instanceof InputFileError) throw err;
     return fail(`not a readable zip archive (truncated or damaged: ${(err as Error).message})`);
   }
   const pkls = Object.keys(entries).filter((n) => n === "data.pkl" || n.endsWith("/data.pkl"));
@@ -199,7 +207,7 @@ export function parsePth(bytes: Uint8Array, file = "<buffer>", opts: PthOptions 
 
   const rebuildTensor = (args: PyValue[]): PyValue => {
     const [storage, offset, size, stride] = args;
-    if (args.length < 4 || !storage || !storages.has((storage as Storage).key)) return fail(`_rebuild_tensor_v2 needs (storage, offset, size, stride, ...), found ${args.length} arguments`);
+    if (args.length < 4 || !storage || storages.get((storage as Storage).key) !== storage) return fail(`_rebuild_tensor_v2 needs (storage, offset, size, stride, ...), found ${args.length} arguments`);
     const s = storage as Storage;
     if (!Number.isInteger(offset) || (offset as number) < 0) return fail(`tensor on storage ${s.key}: storage offset ${describe(offset)} is not a non-negative int`);
     const shape = intList(size, "tensor size", fail);

@@ -80,6 +80,15 @@ describe("models/weights (published checkpoints)", function () {
     });
   }
 
+  it("ParamStore.loadTorchStateDict of a created network detects the naming by itself (issue 13's failure)", () => {
+    const net = createNetwork(tf, configs.nafnet!, new Rng(0));
+    const file = path.join(fixtures, "nafnet_megvii.pth");
+    const match = net.params.loadTorchStateDict(readPth(file).tensors, file);
+    assert.equal(match.convention.id, "megvii");
+    assert.equal(match.mapping.get("encoders.0.0.beta"), "encoders.0.0.theta");
+    net.params.dispose();
+  });
+
   it("names the missing and unexpected parameters and the closest naming when nothing fits", () => {
     const net = createNetwork(tf, configs.nafnet!, new Rng(0));
     assert.throws(
