@@ -42,3 +42,4 @@ export { createRestormer, type RestormerOptions } from "./archs/restormer";
 export { createUnet, timestepEmbedding, type UnetOptions } from "./archs/unet";
 export { createUnetTM, type UnetTMOptions } from "./archs/unettm";
 export { createWienerDeconv, parsePsfs, type WienerDeconvOptions } from "./archs/wiener-deconv";
+export { weightsInfo, formatWeightsInfo, weightsInfoJson, type WeightsInfo } from "./weights-info";
