@@ -67,7 +67,7 @@ const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length
     for (const key of new Set(runs.flatMap((r) => [...pick(r).keys()]))) m.set(key, [median(runs.map((r) => pick(r).get(key)?.[0] ?? 0)), pick(runs[0]!).get(key)?.[1] ?? 0]);
     return m;
   };
-  console.log(`profiled step (median of ${repeat}): wall ${median(runs.map((r) => r.wall)).toFixed(0)} ms (profiling overhead included); kernel sum ${median(runs.map((r) => r.total)).toFixed(0)} ms (customGrad \"forward\" wrappers left out); ${runs[0]!.count} kernels; load ${os.loadavg()[0]!.toFixed(2)}`);
+  console.log(`profiled step (median of ${repeat}): wall ${median(runs.map((r) => r.wall)).toFixed(0)} ms (profiling overhead included); kernel sum ${median(runs.map((r) => r.total)).toFixed(0)} ms (customGrad "forward" wrappers left out); ${runs[0]!.count} kernels; load ${os.loadavg()[0]!.toFixed(2)}`);
   const show = (m: Map<string, [number, number]>, title: string) => {
     console.log(`-- ${title}`);
     for (const [k, [ms, n]] of [...m].sort((a, b) => b[1][0] - a[1][0]).slice(0, top)) console.log(`${ms.toFixed(1).padStart(8)} ms ${String(n).padStart(5)}x  ${k}`);
