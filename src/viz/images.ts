@@ -60,6 +60,8 @@ export interface CompareOptions extends ScaleOptions {
   reference?: ImageInput;
   /** Value range for PSNR/SSIM (default 1: images in [0, 1]). */
   dataRange?: number;
+  /** Pixels left out on every side when scoring the full views (as a metrics table's cropBorder; default 0). */
+  cropBorder?: number;
   /** Print width (default: the text width above 2 images, else one column). */
   width?: FigureWidth | number;
   /** Instead of `width`: full views about this many CSS pixels wide. */
@@ -91,11 +93,13 @@ export interface FidelityLabel {
 }
 
 /** PSNR and SSIM of `img` against `ref` (src/metrics), as numbers and as the label a figure prints. */
-export function fidelityLabel(img: ImageLike, ref: ImageLike, dataRange = 1): FidelityLabel {
-  const psnrDb = psnr(img, ref, { dataRange });
+export function fidelityLabel(img: ImageLike, ref: ImageLike, opts: { dataRange?: number; cropBorder?: number } = {}): FidelityLabel {
+  const metricOpts = { dataRange: opts.dataRange ?? 1, cropBorder: opts.cropBorder ?? 0 };
+  const psnrDb = psnr(img, ref, metricOpts);
   if (psnrDb === Infinity) return { psnrDb, ssim: 1, text: "reference" };
   const [h, w] = img.shape as [number, number];
-  const s = Math.min(h, w) >= SSIM_MIN_SIDE ? ssim(img, ref, { dataRange }) : undefined;
+  const side = Math.min(h, w) - 2 * metricOpts.cropBorder;
+  const s = side >= SSIM_MIN_SIDE ? ssim(img, ref, metricOpts) : undefined;
   const text = `PSNR ${psnrDb.toFixed(2)} dB · SSIM ${s === undefined ? `n/a (< ${SSIM_MIN_SIDE} px)` : s.toFixed(3)}`;
   return { psnrDb, ssim: s, text };
 }
@@ -122,8 +126,8 @@ export function compareImages(items: { title: string; image: ImageInput }[], opt
     const refFull = asMetricImage(opts.reference);
     const refCrop = opts.crop ? asMetricImage(opts.reference, opts.crop) : undefined;
     labels = items.map((it) => ({
-      full: fidelityLabel(asMetricImage(it.image), refFull, opts.dataRange),
-      crop: opts.crop && refCrop ? fidelityLabel(asMetricImage(it.image, opts.crop), refCrop, opts.dataRange) : undefined,
+      full: fidelityLabel(asMetricImage(it.image), refFull, { dataRange: opts.dataRange, cropBorder: opts.cropBorder }),
+      crop: opts.crop && refCrop ? fidelityLabel(asMetricImage(it.image, opts.crop), refCrop, { dataRange: opts.dataRange }) : undefined,
     }));
   }
   const rasters = items.map((it) => toRaster(it.image, { colormap: COLORMAP.image, ...opts }));
