@@ -177,7 +177,6 @@ export async function panelsToSvg(panels: Panel[], layout: PanelLayout = {}): Pr
   const { axes, colorbar } = layout;
   const barW = panels.some((p) => p.colorbar) ? Math.max(...panels.map((p) => (p.colorbar ? colorbarWidth(p.colorbar) : 0))) : 0;
   const titleH = panels.some((p) => p.title) ? lineHeight(FONT_PT.label) : 0;
-  const captionH = panels.some((p) => p.caption) ? lineHeight(FONT_PT.tick) + 1 : 0;
 
   const yTickW = axes?.y ? Math.max(0, ...axes.y.ticks.map((t) => textWidth(t.label, FONT_PT.tick))) : 0;
   const left = axes?.y
@@ -203,6 +202,9 @@ export async function panelsToSvg(panels: Panel[], layout: PanelLayout = {}): Pr
   if (!(imgW >= 12)) {
     throw new RangeError(`viz: ${columns} panels per row do not fit a ${(widthPt / POINTS_PER_INCH).toFixed(2)} in figure; use a wider figure or fewer columns`);
   }
+  // Captions too wide for their panel break at their " · " separators, one part per line.
+  const captionLines = panels.map((p) => (!p.caption ? [] : textWidth(p.caption, FONT_PT.tick) <= imgW ? [p.caption] : p.caption.split(" · ")));
+  const captionH = Math.max(0, ...captionLines.map((l) => l.length)) * lineHeight(FONT_PT.tick) + (panels.some((p) => p.caption) ? 1 : 0);
   const panelH = (p: Panel): number => (imgW * p.raster.height) / p.raster.width;
   const rowImgH = Array.from({ length: rows }, (_, r) => Math.max(...panels.slice(r * columns, (r + 1) * columns).map(panelH)));
   const rowTop: number[] = [];
@@ -234,7 +236,11 @@ export async function panelsToSvg(panels: Panel[], layout: PanelLayout = {}): Pr
 
   for (let i = 0; i < placed.length; i++) {
     const { panel: p, x, y, w, h } = placed[i] as Placed;
-    if (p.title) parts.push(text(x + w / 2, y - lineHeight(FONT_PT.label) + FONT_PT.label, p.title, { size: FONT_PT.label, anchor: "middle" }));
+    if (p.title) {
+      // A title wider than its panel drops to the tick size rather than run into the next one.
+      const size = textWidth(p.title, FONT_PT.label) <= w ? FONT_PT.label : FONT_PT.tick;
+      parts.push(text(x + w / 2, y - lineHeight(FONT_PT.label) + FONT_PT.label, p.title, { size, anchor: "middle" }));
+    }
     // Small rasters (PSFs) are enlarged by whole pixels first, so they stay crisp in any viewer.
     const factor = upscaleFactorFor(p.raster, Math.ceil((w / POINTS_PER_INCH) * RASTER_PPI));
     const png = await rasterToPng(upscaleRaster(p.raster, factor));
@@ -248,7 +254,7 @@ export async function panelsToSvg(panels: Panel[], layout: PanelLayout = {}): Pr
         `<rect x="${num(x + o.x * sx)}" y="${num(y + o.y * sy)}" width="${num(o.width * sx)}" height="${num(o.height * sy)}" fill="none" stroke="${o.color ?? NEUTRAL.outline}" stroke-width="${LINE_PT.outline}"/>`,
       );
     }
-    if (p.caption) parts.push(text(x + w / 2, y + h + FONT_PT.tick + 1, p.caption, { size: FONT_PT.tick, anchor: "middle" }));
+    (captionLines[i] as string[]).forEach((l, j) => parts.push(text(x + w / 2, y + h + FONT_PT.tick + 1 + j * lineHeight(FONT_PT.tick), l, { size: FONT_PT.tick, anchor: "middle" })));
     if (p.colorbar) parts.push(colorbarSvg(p.colorbar, x + w + GAP_PT, y, h, `cb${i}`));
   }
 
