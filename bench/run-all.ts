@@ -8,7 +8,7 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 
-const quick = ["psf-grid", "zernike-psf", "ssim", "render", "raytrace", "dataset", "train-step"];
+const quick = ["psf-grid", "zernike-psf", "ssim", "render", "raytrace", "dataset", "native-conv", "train-step"];
 const names = process.argv.slice(2).length ? process.argv.slice(2) : quick;
 let failed = 0;
 for (const name of names) {

@@ -40,7 +40,7 @@ function main(): void {
   fs.writeFileSync(fa, Buffer.from(a.buffer));
   fs.writeFileSync(fb, Buffer.from(b.buffer));
 
-  const img = (d: Float32Array) => ({ data: d, shape: [H, W, C] });
+  const img = (d: Float32Array) => ({ data: d, height: H, width: W, channels: C });
   ssim(img(a), img(b)); // warm-up (JIT)
   let best = Infinity;
   let ours = 0;

@@ -2,6 +2,7 @@
  * Public API of the library: notebooks and the CLI import from here, one namespace per stage.
  */
 export * as util from "./util";
+export * as array from "./array";
 export * as config from "./config";
 export * as io from "./io";
 export * as backend from "./backend";
@@ -15,4 +16,5 @@ export * as viz from "./viz";
 export * as metrics from "./metrics";
 export * as models from "./models";
 export * as train from "./train";
+export * as notebook from "./notebook";
 export { Rng } from "./util/rng";

@@ -4,6 +4,7 @@
  * Coefficients are known at the grid points and come to full resolution through `coefPlane`
  * (bilinear over the grid's sample positions for PCA/uniform, analytic weights for sections).
  */
+import type { NdArray } from "../array";
 import { ArgumentError } from "../util/errors";
 import { cellCentreAxes, linearWeights, upsampleMap, type GridAxes } from "./axes";
 import type { PsfGridSource } from "./grid-source";
@@ -26,7 +27,7 @@ export interface PsfBasis {
   gridRows: number;
   gridCols: number;
   /** Basis kernels (C, m, k, k). */
-  psfs: Float32Array;
+  psfs: NdArray;
   /** Coefficients at the grid points (C, m, nh, nw). */
   gridCoef: Float32Array;
   /** Sample positions of the grid (pixels). */
@@ -39,12 +40,12 @@ export interface PsfBasis {
   coefPlane(c: number, m: number, interpolation?: CoefInterpolation): Float32Array;
 }
 
-/** All coefficient maps (C, m, H, W) in one array (memory: C*m*H*W floats). */
-export function coefficientMaps(basis: PsfBasis, interpolation: CoefInterpolation = "positions"): Float32Array {
+/** All coefficient maps (C, m, H, W) in one array (memory: C*m*H*W floats), as render takes them. */
+export function coefficientMaps(basis: PsfBasis, interpolation: CoefInterpolation = "positions"): NdArray {
   const { channels: C, count: m, height: H, width: W } = basis;
   const out = new Float32Array(C * m * H * W);
   for (let c = 0; c < C; c++) for (let j = 0; j < m; j++) out.set(basis.coefPlane(c, j, interpolation), (c * m + j) * H * W);
-  return out;
+  return { data: out, shape: [C, m, H, W] };
 }
 
 /** The PSF a basis gives at grid point (iy, ix) of channel c (k*k). */
@@ -53,7 +54,7 @@ export function reconstructGridPsf(basis: PsfBasis, c: number, iy: number, ix: n
   const out = new Float32Array(k * k);
   for (let j = 0; j < m; j++) {
     const a = basis.gridCoef[((c * m + j) * nh + iy) * nw + ix] as number;
-    const b = basis.psfs.subarray((c * m + j) * k * k, (c * m + j + 1) * k * k);
+    const b = basis.psfs.data.subarray((c * m + j) * k * k, (c * m + j + 1) * k * k);
     for (let i = 0; i < k * k; i++) out[i] = (out[i] as number) + a * (b[i] as number);
   }
   return out;
@@ -104,7 +105,7 @@ export async function pcaBasis(src: PsfGridSource, opts: PcaOptions): Promise<Ps
     width: src.width,
     gridRows: nh,
     gridCols: nw,
-    psfs,
+    psfs: { data: psfs, shape: [C, m, k, k] },
     gridCoef,
     axes: src.axes(),
     relativeError,
@@ -155,7 +156,7 @@ export function uniformBasis(src: PsfGridSource): PsfBasis {
   const psfs = Float32Array.from(sums, (s) => s / N);
   const gridCoef = new Float32Array(C * N).fill(1);
   const relativeError = relativeErrors(src, (c) => psfs.subarray(c * F, (c + 1) * F));
-  const b = { method: "uniform" as const, channels: C, count: 1, kernelSize: k, height: src.height, width: src.width, gridRows: nh, gridCols: nw, psfs, gridCoef, axes: src.axes(), relativeError };
+  const b = { method: "uniform" as const, channels: C, count: 1, kernelSize: k, height: src.height, width: src.width, gridRows: nh, gridCols: nw, psfs: { data: psfs, shape: [C, 1, k, k] }, gridCoef, axes: src.axes(), relativeError };
   return { ...b, coefPlane: bilinearCoefPlane(b) };
 }
 
@@ -207,7 +208,7 @@ export function sectionsBasis(src: PsfGridSource, opts: { tilesY: number; tilesX
       for (let iy = 0; iy < nh; iy++)
         for (let ix = 0; ix < nw; ix++)
           gridCoef[((c * m + t) * nh + iy) * nw + ix] = (wyGrid[Math.floor(t / tx) * nh + iy] as number) * (wxGrid[(t % tx) * nw + ix] as number);
-  const b = { method: "sections" as const, channels: C, count: m, kernelSize: k, height: H, width: W, gridRows: nh, gridCols: nw, psfs, gridCoef, axes, relativeError: new Float32Array(0) };
+  const b = { method: "sections" as const, channels: C, count: m, kernelSize: k, height: H, width: W, gridRows: nh, gridCols: nw, psfs: { data: psfs, shape: [C, m, k, k] }, gridCoef, axes, relativeError: new Float32Array(0) };
   const basis: PsfBasis = {
     ...b,
     coefPlane(_c, t) {

@@ -13,7 +13,7 @@ import { H5File, type AttrValue } from "../io/hdf5";
 import type { PsfFile } from "../psf/file";
 import { withAtomicOutput } from "../util/atomic";
 import { InputFileError } from "../util/errors";
-import type { NdArray } from "../util/ndarray";
+import type { NdArray } from "../array";
 import { createProgress, silentProgress } from "../util/progress";
 import type { GridAxes } from "./axes";
 import type { CoefInterpolation, PsfBasis } from "./basis";
@@ -86,7 +86,7 @@ export interface WriteBasisOptions {
 export async function writeBasisFile(outPath: string, basis: PsfBasis, opts: WriteBasisOptions = {}): Promise<void> {
   const interpolation = opts.interpolation ?? "positions";
   const { channels: C, count: m, height: H, width: W, gridRows: nh, gridCols: nw } = basis;
-  const layout: BasisLayout = { channels: C, count: m, kernelSize: basis.kernelSize, height: H, width: W, psfs: basis.psfs, method: basis.method, coefPlane: (c, j) => basis.coefPlane(c, j, interpolation) };
+  const layout: BasisLayout = { channels: C, count: m, kernelSize: basis.kernelSize, height: H, width: W, psfs: basis.psfs.data, method: basis.method, coefPlane: (c, j) => basis.coefPlane(c, j, interpolation) };
   await writeBasisLayout(outPath, layout, {
     dtype: opts.dtype ?? "float16",
     source: opts.source,

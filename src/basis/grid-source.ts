@@ -3,7 +3,7 @@
  * memory (the original's default is 3 x 65,536 PSFs of 128 x 128 = 6.4 GB as float16).
  */
 import { ArgumentError } from "../util/errors";
-import type { NdArray } from "../util/ndarray";
+import type { NdArray } from "../array";
 import { PsfFile } from "../psf/file";
 import { axesFromPositions, cellCentreAxes, type GridAxes } from "./axes";
 

@@ -3,10 +3,11 @@
  * mosaic of coefficient maps per channel (each map scaled to its own range, downsampled to <= 256 px).
  */
 import * as path from "node:path";
+import type { ImageHWC } from "../array";
 import { writeImage } from "../io/image";
 import type { CoefInterpolation, PsfBasis } from "./basis";
 
-function mosaic(tiles: Float32Array[], th: number, tw: number, cols: number, pad = 2): { data: Float32Array; shape: [number, number, number] } {
+function mosaic(tiles: Float32Array[], th: number, tw: number, cols: number, pad = 2): ImageHWC {
   const rows = Math.ceil(tiles.length / cols);
   const H = rows * (th + pad) + pad;
   const W = cols * (tw + pad) + pad;
@@ -16,7 +17,7 @@ function mosaic(tiles: Float32Array[], th: number, tw: number, cols: number, pad
     const x0 = pad + (i % cols) * (tw + pad);
     for (let y = 0; y < th; y++) data.set(t.subarray(y * tw, (y + 1) * tw), (y0 + y) * W + x0);
   });
-  return { data, shape: [H, W, 1] };
+  return { data, height: H, width: W, channels: 1 };
 }
 
 /** Writes `<dir>/basis_psfs_c<c>.png` and `<dir>/basis_coef_c<c>.png`; returns the file names. */
@@ -31,7 +32,7 @@ export async function writeBasisPreviews(dir: string, basis: PsfBasis, interpola
     const kernels: Float32Array[] = [];
     const maps: Float32Array[] = [];
     for (let j = 0; j < m; j++) {
-      const b = basis.psfs.subarray((c * m + j) * k * k, (c * m + j + 1) * k * k);
+      const b = basis.psfs.data.subarray((c * m + j) * k * k, (c * m + j + 1) * k * k);
       let amax = 0;
       for (const v of b) amax = Math.max(amax, Math.abs(v));
       kernels.push(Float32Array.from(b, (v) => 0.5 + (amax > 0 ? v / (2 * amax) : 0)));

@@ -11,10 +11,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { readBasisFile, type BasisArrays } from "../basis/file";
-import { FftRenderer, hwcToPlanar, planarToHwc, type Boundary, type RenderForm } from "../render";
+import { FftRenderer, type Boundary, type RenderForm } from "../render";
 import { ConfigError, InputFileError } from "../util/errors";
 import type { BlurFactory, BlurOperator } from "./blur";
-import type { ImageHWC } from "./types";
+import type { ImageHWC } from "../array";
 
 /** The basis arrays a worker thread receives (data in SharedArrayBuffers: posted without a copy). */
 export type SharedBasis = { file: string } & Pick<BasisArrays, "psfs" | "coef">;
@@ -44,9 +44,7 @@ export function basisBlurFromArrays(basisFile: string, basis: Pick<BasisArrays, 
     channels: C,
     description: { basis: path.basename(basisFile), basis_count: m, kernel_size: k, boundary, form },
     apply(img: ImageHWC): ImageHWC {
-      const planar = hwcToPlanar(img.data, img.height, img.width, img.channels);
-      const out = planarToHwc(renderer.render(planar, basis.coef));
-      return { data: out.data, height: out.shape[0], width: out.shape[1], channels: out.shape[2] };
+      return renderer.render(img, basis.coef);
     },
   };
 }

@@ -3,7 +3,7 @@
  * BlurOperator and do not care how it renders. The production operator is the spatially varying
  * renderer over a PSF basis file (src/render); tests may plug in simpler operators.
  */
-import type { ImageHWC } from "./types";
+import type { ImageHWC } from "../array";
 
 export interface BlurOperator {
   /** Image size the operator renders (the basis coefficient maps' size); inputs must match it. */

@@ -1,5 +1,5 @@
 /** sRGB transfer function (IEC 61966-2-1), applied per value; alpha is not special-cased. */
-import { makeImage, type ImageHWC } from "./types";
+import { makeImage, type ImageHWC } from "../array";
 
 export function srgbToLinearValue(v: number): number {
   return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);

@@ -5,10 +5,10 @@
  * Every function takes the Rng that draws its randomness, so the same seed gives the same noise.
  */
 import { ArgumentError } from "../util/errors";
-import type { NdArray } from "../util/ndarray";
+import type { NdArray } from "../array";
 import type { Rng } from "../util/rng";
 import { PixelStream } from "./pixel-noise";
-import { makeImage, type ImageHWC } from "./types";
+import { makeImage, type ImageHWC } from "../array";
 
 /** `x + N(mu, sigma²)` per element of `src` into a new array, clamped to [0, 1] when `clip`. */
 function gaussianNoise(src: ArrayLike<number>, sigma: number, rng: Rng, mu: number, clip: boolean): Float32Array {

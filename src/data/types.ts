@@ -1,29 +1,5 @@
-/**
- * Shared data types of src/data. Images on the CPU side are HWC float32 with an explicit shape:
- * `data[(y * width + x) * channels + c]`, values in [0, 1] (linear or sRGB as the producer says)
- * unless a transform such as `normalize` has mapped them elsewhere.
- */
-export interface ImageHWC {
-  data: Float32Array;
-  height: number;
-  width: number;
-  channels: number;
-}
-
-export function makeImage(height: number, width: number, channels: number, data?: Float32Array): ImageHWC {
-  const n = height * width * channels;
-  if (data && data.length !== n) throw new Error(`image data has ${data.length} values, shape (${height}, ${width}, ${channels}) needs ${n}`);
-  return { data: data ?? new Float32Array(n), height, width, channels };
-}
-
-export function cloneImage(img: ImageHWC): ImageHWC {
-  return { ...img, data: new Float32Array(img.data) };
-}
-
-export function imageShape(img: ImageHWC): [number, number, number] {
-  return [img.height, img.width, img.channels];
-}
-
+/** Shared data types of src/data (images are `ImageHWC` from src/array). */
+import type { ImageHWC } from "../array";
 /** JSON-serialisable per-sample record: every parameter drawn and the seed that drew it. */
 export type SampleMeta = Record<string, unknown>;
 

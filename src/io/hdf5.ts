@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import { InputFileError, SvdError } from "../util/errors";
 import { decodeFloat16, encodeFloat16 } from "../util/float16";
-import { sizeOf, shapeString, type Shape } from "../util/ndarray";
+import { sizeOf, shapeString, type NdArray, type Shape } from "../array";
 import { importEsm, type Any } from "./esm";
 
 type H5Wasm = Any;
@@ -41,8 +41,6 @@ export interface H5DatasetInfo {
 
 export type Range = [start: number, stop: number];
 export type AttrValue = string | number | boolean | number[] | string[] | Float64Array | Float32Array | Int32Array;
-
-export type ReadArray = { data: Float32Array; shape: number[] };
 
 export type H5Mode = "r" | "w" | "a";
 
@@ -108,13 +106,13 @@ export class H5File {
   }
 
   /** Reads a whole numeric dataset as float32. */
-  read(name: string): ReadArray {
+  read(name: string): NdArray {
     const info = this.info(name);
     return this.readSlice(name, info.shape.map((d) => [0, d] as Range));
   }
 
   /** Reads the hyperslab `ranges` (one [start, stop) per axis; missing axes are taken whole). */
-  readSlice(name: string, ranges: Range[]): ReadArray {
+  readSlice(name: string, ranges: Range[]): NdArray {
     const info = this.info(name);
     const full: Range[] = info.shape.map((d, i) => ranges[i] ?? [0, d]);
     full.forEach(([a, b], i) => {

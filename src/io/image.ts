@@ -1,7 +1,7 @@
 /**
  * Image files <-> float arrays, through sharp (libvips).
  *
- * In memory an image is `ImageArray`: Float32Array in HWC order (row-major, channels interleaved),
+ * In memory an image is `ImageHWC` (src/array): Float32Array in HWC order (row-major, channels interleaved),
  * values in [0, 1] for integer files (8-bit / 255, 16-bit / 65535); float TIFFs keep their values.
  * No colour management and no EXIF rotation: pixel values are read as stored (research data).
  *
@@ -17,7 +17,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import sharp from "sharp";
-import { makeImage, type ImageHWC } from "../data/types";
+import { makeImage, type ImageHWC } from "../array";
 import { InputFileError, ArgumentError } from "../util/errors";
 import { withAtomicOutput } from "../util/atomic";
 
@@ -25,14 +25,7 @@ import { withAtomicOutput } from "../util/atomic";
 sharp.concurrency(1);
 sharp.cache(false);
 
-/** Float image, HWC: data[(y * width + x) * channels + c]. */
-export interface ImageArray {
-  data: Float32Array;
-  /** [height, width, channels] */
-  shape: [number, number, number];
-}
-
-export interface LoadedImage extends ImageArray {
+export interface LoadedImage extends ImageHWC {
   file: string;
   /** Sample depth of the file: 8, 16 or 32 (float). */
   bitDepth: 8 | 16 | 32;
@@ -54,10 +47,6 @@ export const IMAGE_EXTENSIONS = [".png", ".tif", ".tiff", ".jpg", ".jpeg"] as co
 /** True when the file name has an image extension this module reads (case-insensitive). */
 export function isImageFile(name: string): boolean {
   return (IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(name).toLowerCase());
-}
-
-export function imageSize(img: ImageArray): { height: number; width: number; channels: number } {
-  return { height: img.shape[0], width: img.shape[1], channels: img.shape[2] };
 }
 
 /** Reads an image file into a float HWC array. Fails with InputFileError naming the file. */
@@ -105,14 +94,14 @@ export async function readImage(file: string, opts: { channels?: ChannelMode } =
       out[2 * p + 1] = buf[4 * p + 3]! / 255;
     }
   } else out = samplesToFloat(raw.data, depth as 8 | 16 | 32, n);
-  const img: ImageArray = { data: out, shape: [height, width, channels] };
+  const img: ImageHWC = { data: out, height, width, channels };
   const shaped = convertChannels(img, opts.channels ?? "keep");
   return { ...shaped, file, bitDepth: depth as 8 | 16 | 32, format: meta.format ?? "unknown" };
 }
 
 /** Channel conversion on float images (see ChannelMode). */
-export function convertChannels(img: ImageArray, mode: ChannelMode): ImageArray {
-  const [h, w, c] = img.shape;
+export function convertChannels(img: ImageHWC, mode: ChannelMode): ImageHWC {
+  const { height: h, width: w, channels: c } = img;
   if (mode === "keep") return img;
   const colour = c >= 3;
   const outC = mode === "rgb" ? 3 : 1;
@@ -133,7 +122,7 @@ export function convertChannels(img: ImageArray, mode: ChannelMode): ImageArray 
       out[p] = colour ? 0.299 * src[s]! + 0.587 * src[s + 1]! + 0.114 * src[s + 2]! : src[s]!;
     }
   }
-  return { data: out, shape: [h, w, outC] };
+  return { data: out, height: h, width: w, channels: outC };
 }
 
 export interface WriteImageOptions {
@@ -157,8 +146,8 @@ function formatFromName(file: string): "png" | "tiff" | "jpeg" | null {
  * Writes a float HWC image (values clipped to [0, 1], rounded to the nearest code) atomically.
  * 1-4 channels: grey, grey+alpha, RGB, RGBA.
  */
-export async function writeImage(file: string, img: ImageArray, opts: WriteImageOptions = {}): Promise<void> {
-  const [h, w, c] = img.shape;
+export async function writeImage(file: string, img: ImageHWC, opts: WriteImageOptions = {}): Promise<void> {
+  const { height: h, width: w, channels: c } = img;
   if (!(c >= 1 && c <= 4)) throw new ArgumentError("image channels", "1, 2, 3 or 4", c);
   if (img.data.length !== h * w * c) {
     throw new ArgumentError("image data length", `${h}*${w}*${c} = ${h * w * c}`, img.data.length);

@@ -143,6 +143,12 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): PyValue {
     if (memo.size >= maxItems && !memo.has(key)) fail(`more than ${maxItems} memo entries`);
     memo.set(key, top());
   };
+  /** The decimal memo key of protocol-0 PUT/GET. */
+  const textKey = (opName: string) => {
+    const s = line();
+    if (!/^\d+$/.test(s)) fail(`${opName} with key ${JSON.stringify(s)}`);
+    return Number(s);
+  };
   const memoGet = (key: number) => {
     if (!memo.has(key)) fail(`memo key ${key} is not defined`);
     push(memo.get(key)!);
@@ -320,12 +326,9 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): PyValue {
       case 0x72:
         memoPut(u32());
         break;
-      case 0x70: {
-        const s = line();
-        if (!/^\d+$/.test(s)) fail(`PUT with key ${JSON.stringify(s)}`);
-        memoPut(Number(s));
+      case 0x70:
+        memoPut(textKey("PUT"));
         break;
-      }
       case 0x94:
         memoPut(memo.size);
         break;
@@ -335,12 +338,9 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): PyValue {
       case 0x6a:
         memoGet(u32());
         break;
-      case 0x67: {
-        const s = line();
-        if (!/^\d+$/.test(s)) fail(`GET with key ${JSON.stringify(s)}`);
-        memoGet(Number(s));
+      case 0x67:
+        memoGet(textKey("GET"));
         break;
-      }
       case 0x63: {
         // GLOBAL "module\nname\n"
         const module = line(), name = line();

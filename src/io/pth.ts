@@ -88,10 +88,21 @@ function storageClass(name: string): StorageClass {
   };
 }
 
+/** Row-major strides (size-1 axes may carry any stride). */
+function isContiguous(shape: number[], stride: number[]): boolean {
+  let expected = 1;
+  for (let a = shape.length - 1; a >= 0; a--) {
+    if (shape[a] !== 1 && stride[a] !== expected) return false;
+    expected *= shape[a]!;
+  }
+  return true;
+}
+
 /** Reads elements [offset + Σ idx·stride] of a storage as float32, in row-major order of `shape`. */
 function materialize(t: TensorRef, littleEndian: boolean): Float32Array {
   const { storage, shape, stride, offset } = t;
   const n = shape.reduce((a, b) => a * b, 1);
+  if (storage.dtype === "F32" && littleEndian && isContiguous(shape, stride)) return new Float32Array(storage.bytes.slice(4 * offset, 4 * (offset + n)).buffer);
   const out = new Float32Array(n);
   if (n === 0) return out;
   const dv = new DataView(storage.bytes.buffer, storage.bytes.byteOffset, storage.bytes.byteLength);
@@ -153,8 +164,16 @@ export function parsePth(bytes: Uint8Array, file = "<buffer>", opts: PthOptions 
   }
   let entries: Record<string, Uint8Array>;
   try {
-    entries = unzipSync(bytes);
+    // Torch stores records uncompressed; a compressed record may not claim more than 64x the file
+    // (a zip bomb would otherwise allocate whatever its header says).
+    entries = unzipSync(bytes, {
+      filter: (f) => {
+        if (f.compression !== 0 && f.originalSize > 64 * bytes.length) fail(`zip entry ${f.name} claims ${f.originalSize} bytes from ${f.size} compressed; refused`);
+        return true;
+      },
+    });
   } catch (err) {
+    if (err instanceof InputFileError) throw err;
     return fail(`not a readable zip archive (truncated or damaged: ${(err as Error).message})`);
   }
   const pkls = Object.keys(entries).filter((n) => n === "data.pkl" || n.endsWith("/data.pkl"));
@@ -188,7 +207,7 @@ export function parsePth(bytes: Uint8Array, file = "<buffer>", opts: PthOptions 
 
   const rebuildTensor = (args: PyValue[]): PyValue => {
     const [storage, offset, size, stride] = args;
-    if (args.length < 4 || !storage || !storages.has((storage as Storage).key)) return fail(`_rebuild_tensor_v2 needs (storage, offset, size, stride, ...), found ${args.length} arguments`);
+    if (args.length < 4 || !storage || storages.get((storage as Storage).key) !== storage) return fail(`_rebuild_tensor_v2 needs (storage, offset, size, stride, ...), found ${args.length} arguments`);
     const s = storage as Storage;
     if (!Number.isInteger(offset) || (offset as number) < 0) return fail(`tensor on storage ${s.key}: storage offset ${describe(offset)} is not a non-negative int`);
     const shape = intList(size, "tensor size", fail);

@@ -3,13 +3,13 @@
  * scipy.ndimage "reflect": d c b a | a b c d), for synthetic tests and notebook demonstrations (degrade a target by a
  * known Gaussian). Taps: scipy's rule, radius int(truncate * sigma + 0.5).
  */
-import type { ImageArray } from "../io/image";
+import type { ImageHWC } from "../array";
 import { symmetricIndex } from "../util/border";
 import { gaussianTaps } from "./ssim";
 
-export function gaussianBlur(img: ImageArray, sigmaPx: number, truncate = 4): ImageArray {
-  const [h, w, c] = img.shape;
-  if (sigmaPx === 0) return { data: img.data.slice(), shape: [h, w, c] };
+export function gaussianBlur(img: ImageHWC, sigmaPx: number, truncate = 4): ImageHWC {
+  const { height: h, width: w, channels: c } = img;
+  if (sigmaPx === 0) return { data: img.data.slice(), height: h, width: w, channels: c };
   const taps = gaussianTaps(sigmaPx, truncate);
   const r = (taps.length - 1) / 2;
   const tmp = new Float64Array(h * w * c);
@@ -28,5 +28,5 @@ export function gaussianBlur(img: ImageArray, sigmaPx: number, truncate = 4): Im
         for (let t = -r; t <= r; t++) s += taps[t + r]! * tmp[(symmetricIndex(y + t, h) * w + x) * c + ch]!;
         out[(y * w + x) * c + ch] = s;
       }
-  return { data: out, shape: [h, w, c] };
+  return { data: out, height: h, width: w, channels: c };
 }

@@ -14,7 +14,8 @@ import * as path from "node:path";
 import { InputFileError, ArgumentError, SvdError } from "../util/errors";
 import { writeFileAtomic } from "../util/atomic";
 import { createProgress } from "../util/progress";
-import { readImage, isImageFile, convertChannels, type ImageArray } from "../io/image";
+import { readImage, isImageFile, convertChannels } from "../io/image";
+import { imageShape, type ImageHWC } from "../array";
 import { psnr, mse, mae } from "./pixel";
 import { ssim } from "./ssim";
 import { msssim, msssimMinSide, MS_SSIM_WEIGHTS } from "./msssim";
@@ -86,13 +87,13 @@ export function pairImageFiles(gtDir: string, predDir: string): Array<{ name: st
   return [...gt.keys()].sort().map((k) => ({ name: k, gt: path.join(gtDir, gt.get(k)!), pred: path.join(predDir, pred.get(k)!) }));
 }
 
-function toCodes8(img: ImageArray): Uint8Array {
-  return Uint8Array.from(img.data, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
+function toCodes8(img: ImageHWC): ImageHWC<Uint8Array> {
+  return { height: img.height, width: img.width, channels: img.channels, data: Uint8Array.from(img.data, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255)), peak: 255 };
 }
 
 /** Brings a GT/prediction pair to the measured form (see the module comment). */
-export function preparePair(gt: ImageArray & { file?: string; bitDepth?: number }, pred: ImageArray & { file?: string; bitDepth?: number }, opts: EvaluateOptions): { gt: ImageArray; pred: ImageArray } {
-  const desc = (i: ImageArray & { file?: string }) => `${i.file ?? "image"} (${i.shape.join("x")})`;
+export function preparePair(gt: ImageHWC & { file?: string; bitDepth?: number }, pred: ImageHWC & { file?: string; bitDepth?: number }, opts: EvaluateOptions): { gt: ImageHWC; pred: ImageHWC } {
+  const desc = (i: ImageHWC & { file?: string }) => `${i.file ?? "image"} (${imageShape(i).join("x")})`;
   const size = opts.resize;
   if (size !== undefined && !(Number.isInteger(size) && size >= 1)) throw new ArgumentError("resize", "a positive integer", size);
   const eightBit = opts.matchHistogram || (size !== undefined && gt.bitDepth === 8 && pred.bitDepth === 8);
@@ -103,32 +104,26 @@ export function preparePair(gt: ImageArray & { file?: string; bitDepth?: number 
     if (eightBit) {
       let gc = toCodes8(g);
       let pc = toCodes8(p);
-      let [gh, gw] = g.shape;
-      let [ph, pw] = p.shape;
       if (size !== undefined) {
-        gc = resizeBicubicU8(gc, gh, gw, 3, size, size);
-        pc = resizeBicubicU8(pc, ph, pw, 3, size, size);
-        gh = gw = ph = pw = size;
+        gc = resizeBicubicU8(gc, { height: size, width: size });
+        pc = resizeBicubicU8(pc, { height: size, width: size });
       }
-      if (gh !== ph || gw !== pw) throw new SvdError(`size mismatch: ${desc(gt)} vs ${desc(pred)} (use --resize N to compare at a common size)`);
-      if (opts.matchHistogram) pc = matchHistogramsU8(pc, gc, 3);
-      const f = (c: Uint8Array, h: number, w: number): ImageArray => ({ data: Float32Array.from(c, (v) => v / 255), shape: [h, w, 3] });
-      return { gt: f(gc, gh, gw), pred: f(pc, ph, pw) };
+      if (gc.height !== pc.height || gc.width !== pc.width) throw new SvdError(`size mismatch: ${desc(gt)} vs ${desc(pred)} (use --resize N to compare at a common size)`);
+      if (opts.matchHistogram) pc = { ...pc, data: matchHistogramsU8(pc.data, gc.data, 3) };
+      const f = (c: ImageHWC<Uint8Array>): ImageHWC => ({ height: c.height, width: c.width, channels: c.channels, data: Float32Array.from(c.data, (v) => v / 255) });
+      return { gt: f(gc), pred: f(pc) };
     }
-    const r = (i: ImageArray): ImageArray => ({ data: resizeBicubicFloat(i.data, i.shape[0], i.shape[1], 3, size!, size!), shape: [size!, size!, 3] });
-    g = r(g);
-    p = r(p);
-    return { gt: g, pred: p };
+    return { gt: resizeBicubicFloat(g, { height: size!, width: size! }), pred: resizeBicubicFloat(p, { height: size!, width: size! }) };
   }
-  if (gt.shape.some((d, i) => d !== pred.shape[i])) {
+  if (gt.height !== pred.height || gt.width !== pred.width || gt.channels !== pred.channels) {
     throw new SvdError(`size mismatch: ${desc(gt)} vs ${desc(pred)} (use --resize N to compare at a common size)`);
   }
   return { gt, pred };
 }
 
-export function scorePair(gt: ImageArray, pred: ImageArray, opts: { crop?: number; channel?: "rgb" | "y" }): Record<MetricName, number> {
+export function scorePair(gt: ImageHWC, pred: ImageHWC, opts: { crop?: number; channel?: "rgb" | "y" }): Record<MetricName, number> {
   const o = { dataRange: 1, cropBorder: opts.crop ?? 0, channel: opts.channel ?? "rgb" };
-  const [h, w] = gt.shape;
+  const { height: h, width: w } = gt;
   const side = Math.min(h, w) - 2 * o.cropBorder;
   return {
     psnr: psnr(gt, pred, o),

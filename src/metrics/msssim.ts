@@ -9,7 +9,8 @@
  * avg_pool2d(kernel 2, stride 2)). The clamp at 0 keeps fractional powers of negative values defined.
  */
 import { ArgumentError } from "../util/errors";
-import { ImageLike, sameDims } from "./image-like";
+import type { ImageHWC, NumericArray } from "../array";
+import { dataRangeOf, sameDims } from "./image-ops";
 import { prepare } from "./pixel";
 import { SsimOptions, gaussianTaps, ssimPlanes, channelPlane } from "./ssim";
 
@@ -46,10 +47,10 @@ export function msssimMinSide(scales: number, win: number): number {
   return win * 2 ** (scales - 1);
 }
 
-export function msssimDetailed(a: ImageLike, b: ImageLike, opts: MsSsimOptions = {}): MsSsimResult {
+export function msssimDetailed(a: ImageHWC<NumericArray>, b: ImageHWC<NumericArray>, opts: MsSsimOptions = {}): MsSsimResult {
   const weights = opts.weights ?? MS_SSIM_WEIGHTS;
   if (weights.length < 1) throw new ArgumentError("weights", "at least one scale weight", [...weights]);
-  const range = opts.dataRange ?? 1;
+  const range = dataRangeOf(opts, a);
   if (!(range > 0)) throw new ArgumentError("dataRange", "a positive number", range);
   const taps = gaussianTaps(opts.sigma ?? 1.5, opts.truncate ?? 3.5);
   const c1 = ((opts.k1 ?? 0.01) * range) ** 2;
@@ -67,8 +68,8 @@ export function msssimDetailed(a: ImageLike, b: ImageLike, opts: MsSsimOptions =
   const scales = weights.length;
   const sums = new Array<number>(scales).fill(0);
   for (let ch = 0; ch < c; ch++) {
-    let px = channelPlane(p.a.data, h, w, c, ch);
-    let py = channelPlane(p.b.data, h, w, c, ch);
+    let px = channelPlane(p.a, ch);
+    let py = channelPlane(p.b, ch);
     let ph = h;
     let pw = w;
     for (let s = 0; s < scales; s++) {
@@ -89,6 +90,6 @@ export function msssimDetailed(a: ImageLike, b: ImageLike, opts: MsSsimOptions =
   return { msssim: m, perScale };
 }
 
-export function msssim(a: ImageLike, b: ImageLike, opts: MsSsimOptions = {}): number {
+export function msssim(a: ImageHWC<NumericArray>, b: ImageHWC<NumericArray>, opts: MsSsimOptions = {}): number {
   return msssimDetailed(a, b, opts).msssim;
 }

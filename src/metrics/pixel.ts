@@ -3,10 +3,11 @@
  * skimage's mean_squared_error / peak_signal_noise_ratio and torchmetrics' PSNR), in float64.
  */
 import { ArgumentError } from "../util/errors";
-import { ImageLike, sameDims, cropBorder, rgbToY } from "./image-like";
+import type { ImageHWC, NumericArray } from "../array";
+import { cropBorder, dataRangeOf, rgbToY, sameDims } from "./image-ops";
 
 export interface FidelityOptions {
-  /** Distance between the minimum and maximum possible values (1 for [0, 1] floats, 255 for 8-bit). Default 1. */
+  /** Distance between the minimum and maximum possible values (1 for [0, 1] floats, 255 for 8-bit). Default: the first image's `peak`, else 1. */
   dataRange?: number;
   /** Pixels removed from every side before measuring (the original script uses 1). Default 0. */
   cropBorder?: number;
@@ -15,14 +16,14 @@ export interface FidelityOptions {
 }
 
 /** Applies crop and channel selection; returns float64 HWC data of both images. */
-export function prepare(a: ImageLike, b: ImageLike, opts: FidelityOptions): { a: ImageLike; b: ImageLike } {
+export function prepare(a: ImageHWC<NumericArray>, b: ImageHWC<NumericArray>, opts: FidelityOptions): { a: ImageHWC<NumericArray>; b: ImageHWC<NumericArray> } {
   sameDims(a, b);
   const border = opts.cropBorder ?? 0;
-  let pa: ImageLike = border > 0 ? cropBorder(a, border) : a;
-  let pb: ImageLike = border > 0 ? cropBorder(b, border) : b;
+  let pa: ImageHWC<NumericArray> = border > 0 ? cropBorder(a, border) : a;
+  let pb: ImageHWC<NumericArray> = border > 0 ? cropBorder(b, border) : b;
   const channel = opts.channel ?? "rgb";
   if (channel === "y") {
-    const scale = opts.dataRange ?? 1;
+    const scale = dataRangeOf(opts, a);
     pa = rgbToY(pa, scale);
     pb = rgbToY(pb, scale);
   } else if (channel !== "rgb") {
@@ -31,7 +32,7 @@ export function prepare(a: ImageLike, b: ImageLike, opts: FidelityOptions): { a:
   return { a: pa, b: pb };
 }
 
-export function mse(a: ImageLike, b: ImageLike, opts: FidelityOptions = {}): number {
+export function mse(a: ImageHWC<NumericArray>, b: ImageHWC<NumericArray>, opts: FidelityOptions = {}): number {
   const p = prepare(a, b, opts);
   const x = p.a.data;
   const y = p.b.data;
@@ -43,7 +44,7 @@ export function mse(a: ImageLike, b: ImageLike, opts: FidelityOptions = {}): num
   return s / x.length;
 }
 
-export function mae(a: ImageLike, b: ImageLike, opts: FidelityOptions = {}): number {
+export function mae(a: ImageHWC<NumericArray>, b: ImageHWC<NumericArray>, opts: FidelityOptions = {}): number {
   const p = prepare(a, b, opts);
   const x = p.a.data;
   const y = p.b.data;
@@ -53,8 +54,8 @@ export function mae(a: ImageLike, b: ImageLike, opts: FidelityOptions = {}): num
 }
 
 /** PSNR in dB = 10 log10(dataRange^2 / MSE); Infinity for identical images. */
-export function psnr(a: ImageLike, b: ImageLike, opts: FidelityOptions = {}): number {
-  const range = opts.dataRange ?? 1;
+export function psnr(a: ImageHWC<NumericArray>, b: ImageHWC<NumericArray>, opts: FidelityOptions = {}): number {
+  const range = dataRangeOf(opts, a);
   if (!(range > 0)) throw new ArgumentError("dataRange", "a positive number", range);
   const m = mse(a, b, opts);
   return m === 0 ? Infinity : 10 * Math.log10((range * range) / m);

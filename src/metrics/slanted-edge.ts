@@ -17,7 +17,7 @@
  * Frequencies are in cycles/pixel (1 = sampling frequency, 0.5 = Nyquist).
  */
 import { ArgumentError, SvdError } from "../util/errors";
-import type { ImageArray } from "../io/image";
+import type { ImageHWC } from "../array";
 import { MtfCurve } from "./mtf-curve";
 import { MtfSummary, summarize } from "./psf-mtf";
 
@@ -52,8 +52,8 @@ export interface SlantedEdgeResult extends MtfCurve {
   summary: MtfSummary;
 }
 
-function plane(img: ImageArray, roi: [number, number, number, number], channel: number | "luma"): Float64Array {
-  const [H, W, C] = img.shape;
+function plane(img: ImageHWC, roi: [number, number, number, number], channel: number | "luma"): Float64Array {
+  const { height: H, width: W, channels: C } = img;
   const [y0, x0, h, w] = roi;
   const out = new Float64Array(h * w);
   for (let y = 0; y < h; y++)
@@ -92,8 +92,8 @@ function hamming(t: number, half: number): number {
   return 0.54 + 0.46 * Math.cos(Math.PI * u);
 }
 
-export function slantedEdgeMtf(img: ImageArray, opts: SlantedEdgeOptions = {}): SlantedEdgeResult {
-  const [H, W, C] = img.shape;
+export function slantedEdgeMtf(img: ImageHWC, opts: SlantedEdgeOptions = {}): SlantedEdgeResult {
+  const { height: H, width: W, channels: C } = img;
   const roi = opts.roi ?? [0, 0, H, W];
   const [ry, rx, rh, rw] = roi;
   if (!(roi.every((v) => Number.isInteger(v)) && ry >= 0 && rx >= 0 && rh >= 8 && rw >= 8 && ry + rh <= H && rx + rw <= W)) {

@@ -14,7 +14,8 @@
  * in the same loop (all five moments fused, float64 accumulation).
  */
 import { ArgumentError } from "../util/errors";
-import { ImageLike, sameDims, NumericArray } from "./image-like";
+import type { ImageHWC, NdArray, NumericArray } from "../array";
+import { dataRangeOf, sameDims } from "./image-ops";
 import { FidelityOptions, prepare } from "./pixel";
 
 export interface SsimOptions extends FidelityOptions {
@@ -52,8 +53,9 @@ export function gaussianTaps(sigma: number, truncate: number): Float64Array {
   return taps;
 }
 
-/** One channel of an HWC array as a float64 plane. */
-export function channelPlane(data: NumericArray, h: number, w: number, c: number, ch: number): Float64Array {
+/** Channel `ch` of an image as a float64 plane (height x width). */
+export function channelPlane(img: ImageHWC<NumericArray>, ch: number): Float64Array {
+  const { data, height: h, width: w, channels: c } = img;
   const out = new Float64Array(h * w);
   for (let p = 0, i = ch; p < h * w; p++, i += c) out[p] = data[i] as number;
   return out;
@@ -171,8 +173,8 @@ export function ssimPlanes(
   return { ssim: ssimSum / n, cs: csSum / n };
 }
 
-function constants(opts: SsimOptions): { taps: Float64Array; c1: number; c2: number } {
-  const range = opts.dataRange ?? 1;
+function constants(opts: SsimOptions, reference: ImageHWC<NumericArray>): { taps: Float64Array; c1: number; c2: number } {
+  const range = dataRangeOf(opts, reference);
   if (!(range > 0)) throw new ArgumentError("dataRange", "a positive number", range);
   const k1 = opts.k1 ?? 0.01;
   const k2 = opts.k2 ?? 0.03;
@@ -181,14 +183,14 @@ function constants(opts: SsimOptions): { taps: Float64Array; c1: number; c2: num
 }
 
 /** SSIM with per-channel values and the contrast-structure term. */
-export function ssimDetailed(a: ImageLike, b: ImageLike, opts: SsimOptions = {}): SsimResult {
-  const { taps, c1, c2 } = constants(opts);
+export function ssimDetailed(a: ImageHWC<NumericArray>, b: ImageHWC<NumericArray>, opts: SsimOptions = {}): SsimResult {
+  const { taps, c1, c2 } = constants(opts, a);
   const p = prepare(a, b, opts);
   const { h, w, c } = sameDims(p.a, p.b);
   const perChannel: number[] = [];
   const csPerChannel: number[] = [];
   for (let ch = 0; ch < c; ch++) {
-    const r = ssimPlanes(channelPlane(p.a.data, h, w, c, ch), channelPlane(p.b.data, h, w, c, ch), h, w, taps, c1, c2);
+    const r = ssimPlanes(channelPlane(p.a, ch), channelPlane(p.b, ch), h, w, taps, c1, c2);
     perChannel.push(r.ssim);
     csPerChannel.push(r.cs);
   }
@@ -197,19 +199,19 @@ export function ssimDetailed(a: ImageLike, b: ImageLike, opts: SsimOptions = {})
 }
 
 /** Mean SSIM (skimage structural_similarity with gaussian_weights=True, use_sample_covariance=False). */
-export function ssim(a: ImageLike, b: ImageLike, opts: SsimOptions = {}): number {
+export function ssim(a: ImageHWC<NumericArray>, b: ImageHWC<NumericArray>, opts: SsimOptions = {}): number {
   return ssimDetailed(a, b, opts).ssim;
 }
 
 /** The SSIM map of one channel over the valid interior: shape [h - 2r, w - 2r]. */
-export function ssimMap(a: ImageLike, b: ImageLike, opts: SsimOptions & { channelIndex?: number } = {}): { data: Float32Array; shape: [number, number] } {
-  const { taps, c1, c2 } = constants(opts);
+export function ssimMap(a: ImageHWC<NumericArray>, b: ImageHWC<NumericArray>, opts: SsimOptions & { channelIndex?: number } = {}): NdArray {
+  const { taps, c1, c2 } = constants(opts, a);
   const p = prepare(a, b, opts);
   const { h, w, c } = sameDims(p.a, p.b);
   const ch = opts.channelIndex ?? 0;
   if (!(Number.isInteger(ch) && ch >= 0 && ch < c)) throw new ArgumentError("channelIndex", `an integer in [0, ${c})`, ch);
   const r = (taps.length - 1) / 2;
   const map = new Float32Array((h - 2 * r) * (w - 2 * r));
-  ssimPlanes(channelPlane(p.a.data, h, w, c, ch), channelPlane(p.b.data, h, w, c, ch), h, w, taps, c1, c2, map);
+  ssimPlanes(channelPlane(p.a, ch), channelPlane(p.b, ch), h, w, taps, c1, c2, map);
   return { data: map, shape: [h - 2 * r, w - 2 * r] };
 }

@@ -8,7 +8,7 @@
  */
 import { ArgumentError } from "../util/errors";
 import type { Rng } from "../util/rng";
-import type { ImageArray } from "../io/image";
+import { imageShape, type ImageHWC } from "../array";
 
 /** erf(x) to ~1e-15 relative: series near 0, continued fraction (erfc) further out. */
 export function erf(x: number): number {
@@ -70,7 +70,7 @@ export interface SlantedEdgeTargetOptions {
 }
 
 /** Near-vertical edge, dark on the left, bright on the right. */
-export function slantedEdgeTarget(o: SlantedEdgeTargetOptions): ImageArray {
+export function slantedEdgeTarget(o: SlantedEdgeTargetOptions): ImageHWC {
   const { height: h, width: w } = o;
   if (!(Number.isInteger(h) && Number.isInteger(w) && h >= 8 && w >= 8)) throw new ArgumentError("height/width", "integers >= 8", [h, w]);
   const angle = ((o.angleDeg ?? 5) * Math.PI) / 180;
@@ -99,7 +99,7 @@ export function slantedEdgeTarget(o: SlantedEdgeTargetOptions): ImageArray {
       if (o.noiseStd) v += o.noiseStd * o.rng!.normal();
       out[y * w + x] = v;
     }
-  return { data: out, shape: [h, w, 1] };
+  return { data: out, height: h, width: w, channels: 1 };
 }
 
 export interface SiemensStarOptions {
@@ -115,7 +115,7 @@ export interface SiemensStarOptions {
   supersample?: number;
 }
 
-export function siemensStarTarget(o: SiemensStarOptions): ImageArray {
+export function siemensStarTarget(o: SiemensStarOptions): ImageHWC {
   const n = o.size;
   if (!(Number.isInteger(n) && n >= 16)) throw new ArgumentError("size", "an integer >= 16", n);
   const spokes = o.spokes ?? 36;
@@ -134,7 +134,7 @@ export function siemensStarTarget(o: SiemensStarOptions): ImageArray {
         }
       out[y * n + x] = 0.5 + 0.5 * c * (acc / (s * s));
     }
-  return { data: out, shape: [n, n, 1] };
+  return { data: out, height: n, width: n, channels: 1 };
 }
 
 export interface StarMtfPoint {
@@ -151,7 +151,7 @@ export interface StarMtfPoint {
  * wave (r large against the blur); radii default to those giving f in [0.02, 0.5].
  */
 export function siemensStarMtf(
-  img: ImageArray,
+  img: ImageHWC,
   o: {
     spokes?: number;
     contrast?: number;
@@ -162,18 +162,18 @@ export function siemensStarMtf(
      * The ideal (unblurred) target image: the result is divided by the same measurement on it, which
      * removes the pixel aperture of the rendering and the bilinear sampling of the analysis.
      */
-    reference?: ImageArray;
+    reference?: ImageHWC;
   } = {},
 ): StarMtfPoint[] {
   if (o.reference) {
-    if (o.reference.shape.some((d, i) => d !== img.shape[i])) {
-      throw new ArgumentError("reference", `an image of the same shape [${img.shape.join(", ")}]`, `[${o.reference.shape.join(", ")}]`);
+    if (imageShape(o.reference).some((d, i) => d !== imageShape(img)[i])) {
+      throw new ArgumentError("reference", `an image of the same shape [${imageShape(img).join(", ")}]`, `[${imageShape(o.reference).join(", ")}]`);
     }
     const measured = siemensStarMtf(img, { ...o, reference: undefined });
     const ideal = siemensStarMtf(o.reference, { ...o, reference: undefined, radiiPx: measured.map((p) => p.radiusPx) });
     return measured.map((p, i) => ({ ...p, mtf: p.mtf / ideal[i]!.mtf }));
   }
-  const [h, w, ch] = img.shape;
+  const [h, w, ch] = imageShape(img);
   if (ch !== 1) throw new ArgumentError("image", "a single-channel image", `${ch} channels`);
   const spokes = o.spokes ?? 36;
   const c = o.contrast ?? 0.8;

@@ -11,6 +11,14 @@ export type Tf = typeof tfTypes;
 /** Hugging Face PreTrainedModel._init_weights: conv weights N(0, 0.02^2), zero bias (spec §2). */
 export const hfConvInit: Init = { kind: "normal", std: 0.02 };
 
+/**
+ * PyTorch's default Conv/Linear init (kaiming_uniform with a = √5): weight and bias both
+ * U(−1/√fan_in, 1/√fan_in), for architectures whose wrapper never calls the HF init.
+ */
+export function torchDefaultInit(fanIn: number): Init {
+  return { kind: "uniform", bound: 1 / Math.sqrt(fanIn) };
+}
+
 export interface ConvOptions {
   stride?: number;
   /** "same" keeps the size for odd kernels (padding (k-1)/2, as torch padding=k//2); "valid" = padding 0. */
@@ -19,6 +27,8 @@ export interface ConvOptions {
   /** Depthwise (torch groups = channels). */
   depthwise?: boolean;
   init?: Init;
+  /** Bias init (default 0, the HF init); PyTorch's default layer init draws it uniformly. */
+  biasInit?: Init;
 }
 
 export function conv2d(tf: Tf, p: ParamStore, name: string, cin: number, cout: number, k: number, o: ConvOptions = {}): (x: T4) => T4 {
@@ -27,7 +37,7 @@ export function conv2d(tf: Tf, p: ParamStore, name: string, cin: number, cout: n
   const init = o.init ?? hfConvInit;
   if (o.depthwise && cin !== cout) throw new Error(`${name}: depthwise conv needs cin == cout`);
   const w = o.depthwise ? p.add(`${name}.weight`, [k, k, cin, 1], init, "dwconv") : p.add(`${name}.weight`, [k, k, cin, cout], init, "conv");
-  const b = o.bias === false ? null : p.add(`${name}.bias`, [cout], { kind: "constant", value: 0 }, "vector");
+  const b = o.bias === false ? null : p.add(`${name}.bias`, [cout], o.biasInit ?? { kind: "constant", value: 0 }, "vector");
   if (o.depthwise) {
     return (x) => {
       const y = tf.depthwiseConv2d(x, w as tfTypes.Tensor4D, stride, pad);

@@ -7,14 +7,14 @@
  */
 import { parseOptions, Registry } from "../config/registry";
 import { object, satisfies, withDefault, withDefaultForNull, type InferObject, type ObjectShape } from "../config/schema";
-import type { ImageHWC } from "../data/types";
+import type { ImageHWC, NumericArray } from "../array";
 import { ConfigError } from "../util/errors";
 import { boundaries, type Boundary } from "./nonblind/boundary";
-import { fistaDeconvolve, richardsonLucy, wienerDeconvolve, type PsfKernel } from "./nonblind/deconvolve";
+import { fistaDeconvolve, richardsonLucy, wienerDeconvolve } from "./nonblind/deconvolve";
 
 export interface NonBlindModel {
   modelType: string;
-  restore(blur: ImageHWC, psf: PsfKernel): ImageHWC;
+  restore(blur: ImageHWC, psf: ImageHWC<NumericArray>): ImageHWC;
 }
 
 export interface ModelTypeEntry<F extends ObjectShape = ObjectShape> {

@@ -113,6 +113,9 @@ export class ParamStore {
     return variable;
   }
 
+  /** The naming conventions checkpoints of this network may use (set by createNetwork from the architecture). */
+  namingConventions: NamingConvention[] = namingConventions("");
+
   get size(): number {
     return this.specs.size;
   }
@@ -138,13 +141,13 @@ export class ParamStore {
   }
 
   /**
-   * Loads a PyTorch-layout state dict. The naming convention (one of `conventions`, default: our
-   * names) and the wrapper prefix (`model.` of the HF wrapper, `module.` of DataParallel, ...) are
+   * Loads a PyTorch-layout state dict. The naming convention (one of `conventions`, default: the
+   * store's `namingConventions`) and the wrapper prefix (`model.` of the HF wrapper, `module.` of DataParallel, ...) are
    * detected from the names unless `prefix` is given; the match found is returned. Missing or
    * unexpected names and wrong shapes are errors naming the file and parameter.
    */
   loadTorchStateDict(tensors: Map<string, NamedTensor>, file: string, opts: { prefix?: string; conventions?: NamingConvention[]; strict?: boolean } = {}): NamingMatch {
-    const match = matchNaming([...tensors.keys()], this.names(), opts.conventions ?? namingConventions(""), opts.prefix);
+    const match = matchNaming([...tensors.keys()], this.names(), opts.conventions ?? this.namingConventions, opts.prefix);
     if (opts.strict !== false && (match.missing.length || match.unexpected.length)) {
       const show = (a: string[]) => (a.length > 8 ? [...a.slice(0, 8), `... (${a.length} in all)`] : a).join(", ");
       throw new InputFileError(

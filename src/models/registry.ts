@@ -11,8 +11,10 @@ import { Rng } from "../util/rng";
 import { createNAFNet, nafnetDefaults, type NAFNetOptions } from "./archs/nafnet";
 import { createRestormer, restormerDefaults, type RestormerOptions } from "./archs/restormer";
 import { createUnet, unetDefaults, type UnetOptions } from "./archs/unet";
+import { createUnetTM, unetTMDefaults, type UnetTMOptions } from "./archs/unettm";
 import { createWienerDeconv, wienerDeconvDefaults, type WienerDeconvOptions } from "./archs/wiener-deconv";
 import type { Network } from "./network";
+import { namingConventions } from "./naming";
 import { ParamStore } from "./params";
 
 export interface ArchEntry<O> {
@@ -137,15 +139,27 @@ registerArch<UnetOptions>("Unet", {
   create: (tf, p, o) => createUnet(tf, p, o),
 });
 
-// Learnable Wiener deconvolution (spec §9.6; WienerDeconv_arch.py, unused by the original's configs).
+// The original's UnetTM (spec §9.4): RDB encoder, channel-attention decoder.
+registerArch<UnetTMOptions>("UnetTM", {
+  schema: archOptions({ defaults: unetTMDefaults, kinds: { in_channels: kind.int, out_channels: kind.int, n_features: kind.int } }),
+  create: (tf, p, o) => createUnetTM(tf, p, o),
+});
+
+// Learnable Wiener deconvolution (spec §9.6; WienerDeconv_arch.py, unused by the original's configs): learnable Ks, and PSFs with is_trainable_psf.
 registerArch<WienerDeconvOptions>(
   "WienerDeconvolution",
   {
     schema: archOptions({
       defaults: wienerDeconvDefaults,
       // psfs: checked by createWienerDeconv (shape and values).
-      kinds: { psfs: anything() as Schema<WienerDeconvOptions["psfs"]>, noise_weight: kind.number, do_pad: kind.bool, do_clip: kind.bool, is_trainable_psf: kind.bool },
-      ignored: ["max_trainable"],
+      kinds: {
+        psfs: anything() as Schema<WienerDeconvOptions["psfs"]>,
+        noise_weight: kind.number,
+        do_pad: kind.bool,
+        do_clip: kind.bool,
+        is_trainable_psf: kind.bool,
+        max_trainable: satisfies<number[] | null>("null or [h, w] (positive integers)", (v) => v === null || (Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x) && x >= 1))),
+      },
       rejected: {
         return_frequency: (v) => (v === false || v === undefined || v === null ? null : "returning the frequency-domain result is not ported"),
       },
@@ -166,7 +180,9 @@ export function createNetwork(tf: typeof tfTypes, network: Record<string, unknow
   const opts = parseOptions(arch, network, { file, keyPath });
   const p = new ParamStore(tf, rng, store);
   try {
-    return arch.create(tf, p, opts);
+    const net = arch.create(tf, p, opts);
+    p.namingConventions = namingConventions(net.className);
+    return net;
   } catch (err) {
     p.dispose();
     if (err instanceof RangeError) throw new ConfigError(file, keyPath, `consistent ${String(rawType).replace(/_arch$/, "")} options`, network, err.message);

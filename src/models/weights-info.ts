@@ -56,3 +56,15 @@ export function formatWeightsInfo(info: WeightsInfo): string {
   for (const t of info.tensors) lines.push(`${t.name.padEnd(width)}  ${t.dtype.padEnd(5)}  [${t.shape.join(", ")}]`);
   return lines.join("\n") + "\n";
 }
+
+/** The info as plain JSON (the naming match reduced to its convention id, description and prefix). */
+export function weightsInfoJson(info: WeightsInfo): Record<string, unknown> {
+  const { identification, ...rest } = info;
+  const m = identification.match;
+  return {
+    ...rest,
+    architecture: m ? { type: m.type, options: m.options, notRecorded: m.notRecorded, parameterCount: m.parameterCount } : null,
+    naming: m ? { convention: m.naming.convention.id, description: m.naming.convention.description, prefix: m.naming.prefix, summary: describeMatch(m.naming) } : null,
+    rejected: identification.rejected,
+  };
+}

@@ -17,7 +17,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { H5File, type AttrValue, type Range } from "../io/hdf5";
 import { InputFileError, SvdError } from "../util/errors";
-import type { NdArray } from "../util/ndarray";
+import type { NdArray } from "../array";
 import { Homography } from "./homography";
 
 export type PsfDType = "float16" | "float32";

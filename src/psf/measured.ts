@@ -3,7 +3,7 @@
  * whole grid): subtract the background, find the spots, order them into rows and columns, crop
  * k x k around each spot's centroid, remove the residual local background, normalise.
  */
-import type { ImageArray } from "../io/image";
+import type { ImageHWC } from "../array";
 import { SvdError } from "../util/errors";
 import type { Rng } from "../util/rng";
 
@@ -12,7 +12,7 @@ export interface SpotGridOptions {
   cols: number;
   kernelSize: number;
   /** A dark/backlight frame of the same size to subtract; else each channel's median is subtracted. */
-  background?: ImageArray;
+  background?: ImageHWC;
   /** Spots must peak above this fraction of the brightest spot (after a 5x5 box blur); default 0.1. */
   threshold?: number;
   /** Divide each channel's crop by its sum (default true); false keeps measured energies. */
@@ -38,8 +38,8 @@ function median(values: Float32Array): number {
   return n === 0 ? 0 : n % 2 ? (s[(n - 1) / 2] as number) : 0.5 * ((s[n / 2 - 1] as number) + (s[n / 2] as number));
 }
 
-export function extractSpotGrid(img: ImageArray, o: SpotGridOptions): SpotGrid {
-  const [H, W, C] = img.shape;
+export function extractSpotGrid(img: ImageHWC, o: SpotGridOptions): SpotGrid {
+  const { height: H, width: W, channels: C } = img;
   const k = o.kernelSize;
   const n = o.rows * o.cols;
   // 1. Background: the given frame, else each channel's median (the spots cover a small fraction).
@@ -52,13 +52,13 @@ export function extractSpotGrid(img: ImageArray, o: SpotGridOptions): SpotGrid {
       bg = median(ch);
     }
     for (let p = 0; p < H * W; p++) {
-      const b = o.background ? (o.background.data[p * o.background.shape[2] + Math.min(c, o.background.shape[2] - 1)] as number) : bg;
+      const b = o.background ? (o.background.data[p * o.background.channels + Math.min(c, o.background.channels - 1)] as number) : bg;
       // Kept signed: clamping here would turn zero-mean noise into a positive floor under every PSF.
       clean[p * C + c] = (img.data[p * C + c] as number) - b;
     }
   }
-  if (o.background && (o.background.shape[0] !== H || o.background.shape[1] !== W))
-    throw new SvdError(`background frame is ${o.background.shape[0]}x${o.background.shape[1]}, capture is ${H}x${W}`);
+  if (o.background && (o.background.height !== H || o.background.width !== W))
+    throw new SvdError(`background frame is ${o.background.height}x${o.background.width}, capture is ${H}x${W}`);
   // 2. Spot candidates: local maxima of the 5x5 box-blurred channel mean.
   const lum = new Float32Array(H * W);
   for (let p = 0; p < H * W; p++) {
@@ -227,7 +227,7 @@ function boxBlur(src: Float32Array, H: number, W: number, radius: number): Float
  * spot (iy, ix) at ((iy + 0.5) H/rows + jitter, (ix + 0.5) W/cols + jitter), std sigmaPx * (1 + 0.5 c)
  * in channel c, on a constant background plus Gaussian noise.
  */
-export function syntheticSpotCapture(o: { height: number; width: number; rows: number; cols: number; channels: number; sigmaPx: number; background: number; noise: number; peak: number; rng: Rng }): { image: ImageArray; centres: Float64Array } {
+export function syntheticSpotCapture(o: { height: number; width: number; rows: number; cols: number; channels: number; sigmaPx: number; background: number; noise: number; peak: number; rng: Rng }): { image: ImageHWC; centres: Float64Array } {
   const { height: H, width: W, channels: C } = o;
   const data = new Float32Array(H * W * C);
   const centres = new Float64Array(o.rows * o.cols * 2);
@@ -247,5 +247,5 @@ export function syntheticSpotCapture(o: { height: number; width: number; rows: n
       }
     }
   for (let p = 0; p < data.length; p++) data[p] = Math.min(1, Math.max(0, data[p] as number));
-  return { image: { data, shape: [H, W, C] }, centres };
+  return { image: { data, height: H, width: W, channels: C }, centres };
 }

@@ -52,6 +52,6 @@ export async function writePsfPreview(f: PsfFile, outPng: string, opts: { maxPer
         }
       }
     }
-  await writeImage(outPng, { data: canvas, shape: [H, W, 3] });
+  await writeImage(outPng, { data: canvas, height: H, width: W, channels: 3 });
   return { positions };
 }

@@ -14,7 +14,7 @@
  * Arrays are (C, H, W, h, w) in C order; entries with s outside the image are zero.
  */
 import { SvdError } from "../util/errors";
-import type { NdArray } from "../util/ndarray";
+import type { NdArray } from "../array";
 
 export interface SplatOptions {
   /** Divide every G_p by its own sum (the original's default; breaks energy accounting at borders). */

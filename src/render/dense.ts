@@ -4,9 +4,9 @@
  */
 import { linearWeights, type GridAxes } from "../basis/axes";
 import { ArgumentError } from "../util/errors";
-import type { NdArray } from "../util/ndarray";
+import type { ImageHWC, NdArray } from "../array";
 import { FftRenderer } from "./fft-engine";
-import { resolveOptions, type RenderOptions } from "./types";
+import { asPlanar, inInputForm, resolveOptions, type RenderInput, type RenderOptions } from "./types";
 
 /** The PSF (k*k, centre floor(k/2)) of pixel (y, x) in channel c. */
 export interface PsfField {
@@ -71,8 +71,14 @@ export function gridPsfField(psfs: NdArray, axes: GridAxes, height: number, widt
   };
 }
 
-/** Renders image (C, H, W) with a per-pixel PSF field, directly. Same forms/boundaries/outputs as the FFT engine. */
-export function renderDense(image: NdArray, field: PsfField, options: RenderOptions = {}): NdArray {
+/** Renders an HWC image (or planar (C, H, W)) with a per-pixel PSF field, directly. Same forms/boundaries/outputs as the FFT engine. */
+export function renderDense(image: ImageHWC, field: PsfField, options?: RenderOptions): ImageHWC;
+export function renderDense(image: NdArray, field: PsfField, options?: RenderOptions): NdArray;
+export function renderDense(input: RenderInput, field: PsfField, options: RenderOptions = {}): RenderInput {
+  return inInputForm(input, renderDensePlanar(asPlanar(input), field, options));
+}
+
+function renderDensePlanar(image: NdArray, field: PsfField, options: RenderOptions): NdArray {
   const o = resolveOptions(options);
   const [C, H, W] = image.shape as [number, number, number];
   if (image.shape.length !== 3 || C !== field.channels || H !== field.height || W !== field.width)
@@ -135,6 +141,7 @@ export interface ApproximationError {
   /** ||basis render - reference|| / ||reference|| over all channels. */
   relativeL2: number;
   maxAbs: number;
+  /** Planar (C, H, W) renders, whichever form the image came in. */
   reference: NdArray;
   approximation: NdArray;
 }
@@ -143,9 +150,10 @@ export interface ApproximationError {
  * How far the basis rendering is from rendering with the field's own PSFs (dense reference).
  * `field` is typically `gridPsfField` of the PSF grid the basis was computed from.
  */
-export function basisApproximationError(image: NdArray, field: PsfField, basisPsfs: NdArray, coef: NdArray, options: RenderOptions = {}): ApproximationError {
-  const reference = renderDense(image, field, options);
-  const approximation = new FftRenderer(basisPsfs, options).render(image, coef);
+export function basisApproximationError(input: RenderInput, field: PsfField, basisPsfs: NdArray, coef: NdArray, options: RenderOptions = {}): ApproximationError {
+  const image = asPlanar(input);
+  const reference = renderDensePlanar(image, field, options);
+  const approximation = new FftRenderer(basisPsfs, options).renderPlanar(image, coef);
   let d = 0;
   let s = 0;
   let maxAbs = 0;

@@ -17,9 +17,9 @@
  * The 2D transforms are two batched passes along axis 0 with a transpose between (src/fft/axis-fft):
  * forward y-pass over the block's columns only, transpose, x-pass; the spectrum lives as [kx][ky].
  */
-import type { NdArray } from "../util/ndarray";
+import type { ImageHWC, NdArray } from "../array";
 import { axisFftPlan, factorRadices, passCostPerPoint, PlaneArena, transposePlanes, wasmPlanes, type AxisFft, type Planes } from "../fft";
-import { checkInputs, resolveOptions, type RenderDims, type RenderOptions, type ResolvedOptions } from "./types";
+import { asPlanar, checkInputs, inInputForm, resolveOptions, type RenderDims, type RenderInput, type RenderOptions, type ResolvedOptions } from "./types";
 
 /** Smallest length >= n with only the factors 2, 3 and 5. */
 export function nextSmooth(n: number): number {
@@ -245,7 +245,14 @@ export class FftRenderer {
   }
 
   /** image (C, H, W), coef (C, m, H, W) -> (C, H, W) or (C, H + k - 1, W + k - 1) for output "full". */
-  render(image: NdArray, coef: NdArray): NdArray {
+  render(image: ImageHWC, coef: NdArray): ImageHWC;
+  render(image: NdArray, coef: NdArray): NdArray;
+  render(input: RenderInput, coef: NdArray): RenderInput {
+    return inInputForm(input, this.renderPlanar(asPlanar(input), coef));
+  }
+
+  /** Planar (C, H, W) -> planar (C, outHeight, outWidth). */
+  renderPlanar(image: NdArray, coef: NdArray): NdArray {
     const lay = this.layout(image, coef);
     const { d } = lay;
     const plane = d.outHeight * d.outWidth;
@@ -444,6 +451,8 @@ function multiplyAccumulate(z: Planes, w: Planes, s: Planes, n: number): void {
 }
 
 /** One-shot convenience: renders `image` with a basis and its coefficient maps. */
-export function renderFft(image: NdArray, basisPsfs: NdArray, coef: NdArray, opts: FftRendererOptions = {}): NdArray {
-  return new FftRenderer(basisPsfs, opts).render(image, coef);
+export function renderFft(image: ImageHWC, basisPsfs: NdArray, coef: NdArray, opts?: FftRendererOptions): ImageHWC;
+export function renderFft(image: NdArray, basisPsfs: NdArray, coef: NdArray, opts?: FftRendererOptions): NdArray;
+export function renderFft(image: RenderInput, basisPsfs: NdArray, coef: NdArray, opts: FftRendererOptions = {}): RenderInput {
+  return inInputForm(image, new FftRenderer(basisPsfs, opts).renderPlanar(asPlanar(image), coef));
 }

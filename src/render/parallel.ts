@@ -13,8 +13,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
-import type { NdArray } from "../util/ndarray";
+import type { ImageHWC, NdArray } from "../array";
 import { FftRenderer, type FftRendererOptions } from "./fft-engine";
+import { asPlanar, inInputForm, type RenderInput } from "./types";
 import type { WorkerReply, WorkerRequest } from "./render-worker";
 
 function workerScript(): { file: string; eval: boolean } {
@@ -99,7 +100,13 @@ export class FftRenderPool {
   }
 
   /** Same result as FftRenderer.render (bit for bit), bands spread over the workers. */
-  async render(image: NdArray, coef: NdArray): Promise<NdArray> {
+  async render(image: ImageHWC, coef: NdArray): Promise<ImageHWC>;
+  async render(image: NdArray, coef: NdArray): Promise<NdArray>;
+  async render(input: RenderInput, coef: NdArray): Promise<RenderInput> {
+    return inInputForm(input, await this.renderPlanar(asPlanar(input), coef));
+  }
+
+  async renderPlanar(image: NdArray, coef: NdArray): Promise<NdArray> {
     const lay = this.local.layout(image, coef); // checks the inputs here, with the usual errors
     const { d } = lay;
     const img = shared(image.data);

@@ -15,7 +15,7 @@
  * light that falls outside it (zero boundary only), starting at pixel -c0.
  */
 import { ArgumentError } from "../util/errors";
-import type { NdArray } from "../util/ndarray";
+import { imageToPlanar, isImage, planarToImage, type ImageHWC, type NdArray } from "../array";
 
 export type RenderForm = "scatter" | "gather";
 export type Boundary = "zero" | "circular";
@@ -80,19 +80,17 @@ export function checkInputs(image: NdArray, basisPsfs: NdArray, coef: NdArray, o
   return { channels: C, count: m, kernelSize: k, height: H, width: W, centre: Math.floor(k / 2), outHeight: full ? H + k - 1 : H, outWidth: full ? W + k - 1 : W };
 }
 
-/** HWC (as io/image reads) -> planar (C, H, W). */
-export function hwcToPlanar(data: Float32Array, height: number, width: number, channels: number): NdArray {
-  const out = new Float32Array(data.length);
-  const plane = height * width;
-  for (let i = 0; i < plane; i++) for (let c = 0; c < channels; c++) out[c * plane + i] = data[i * channels + c] as number;
-  return { data: out, shape: [channels, height, width] };
+/**
+ * What the public render functions take: an HWC image (the library's image type; the result is an
+ * image too) or a planar (C, H, W) array (the result stays planar). The engines work planar.
+ */
+export type RenderInput = ImageHWC | NdArray;
+
+export function asPlanar(image: RenderInput): NdArray {
+  return isImage(image) ? imageToPlanar(image) : image;
 }
 
-/** Planar (C, H, W) -> HWC. */
-export function planarToHwc(img: NdArray): { data: Float32Array; shape: [number, number, number] } {
-  const [C, H, W] = img.shape as [number, number, number];
-  const out = new Float32Array(img.data.length);
-  const plane = H * W;
-  for (let i = 0; i < plane; i++) for (let c = 0; c < C; c++) out[i * C + c] = img.data[c * plane + i] as number;
-  return { data: out, shape: [H, W, C] };
+/** The planar result in the form the caller passed in. */
+export function inInputForm(input: RenderInput, out: NdArray): RenderInput {
+  return isImage(input) ? planarToImage(out) : out;
 }

@@ -4,7 +4,7 @@
  */
 import type * as tfTypes from "@tensorflow/tfjs";
 import type { PairDataset } from "../data/readers/dataset";
-import type { ImageArray } from "../io/image";
+import type { ImageHWC } from "../array";
 
 /** A batch of pairs, NHWC: `lq` the degraded inputs, `gt` the targets. */
 export interface PairBatch {
@@ -28,9 +28,9 @@ export async function loadBatch(tf: typeof tfTypes, ds: PairDataset, indices: nu
 }
 
 /** The HWC images of an NHWC array (views into `data`, no copies). */
-export function splitBatch(data: Float32Array, shape: readonly [number, number, number, number]): ImageArray[] {
+export function splitBatch(data: Float32Array, shape: readonly [number, number, number, number]): ImageHWC[] {
   const [B, H, W, C] = shape;
   const size = H * W * C;
   if (data.length !== B * size) throw new Error(`batch data has ${data.length} values, shape (${B}, ${H}, ${W}, ${C}) needs ${B * size}`);
-  return Array.from({ length: B }, (_, b) => ({ data: data.subarray(b * size, (b + 1) * size), shape: [H, W, C] }));
+  return Array.from({ length: B }, (_, b) => ({ data: data.subarray(b * size, (b + 1) * size), height: H, width: W, channels: C }));
 }

@@ -5,7 +5,7 @@
  */
 import type * as tfTypes from "@tensorflow/tfjs";
 import type { PairDataset } from "../data/readers/dataset";
-import type { ImageArray } from "../io/image";
+import type { ImageHWC } from "../array";
 import type { Network } from "../models/network";
 import { ConfigError } from "../util/errors";
 import { loadBatch, splitBatch } from "./batch";
@@ -21,9 +21,9 @@ const METRICS = ["psnr", "mse"] as const;
 /** One restored validation image with its input and target, HWC in data_range units. */
 export interface RestoredImage {
   index: number;
-  out: ImageArray;
-  gt: ImageArray;
-  lq: ImageArray;
+  out: ImageHWC;
+  gt: ImageHWC;
+  lq: ImageHWC;
 }
 
 /**
@@ -72,11 +72,10 @@ export class ValidationMetrics {
   }
 
   /** Scores one restoration against its target (both HWC, same shape). */
-  add(index: number, out: ImageArray, gt: ImageArray): void {
-    const [H, W, C] = gt.shape;
+  add(index: number, out: ImageHWC, gt: ImageHWC): void {
     const row = [String(index)];
     this.names.forEach((name, m) => {
-      const r = psnrMse(out.data, gt.data, H, W, C, this.crops[m]!, this.peak);
+      const r = psnrMse(out, gt, { crop: this.crops[m]!, peak: this.peak });
       const value = name === "psnr" ? r.psnr : r.mse;
       this.sums[m]! += value;
       row.push(value.toPrecision(6));

@@ -3,7 +3,7 @@
  * tensors disposed) and scoring restorations of one sharp image against each other.
  */
 import type * as tfTypes from "@tensorflow/tfjs";
-import type { ImageHWC } from "../data/types";
+import { clampImage, type ImageHWC } from "../array";
 import type { Network } from "../models/network";
 import { psnr } from "../metrics/pixel";
 import { ssim } from "../metrics/ssim";
@@ -28,12 +28,11 @@ export interface RestorationScore {
  * sharp image, `crop` pixels removed from every side (deconvolution borders).
  */
 export function scoreRestorations(gt: ImageHWC, candidates: Record<string, ImageHWC>, crop = 0): RestorationScore[] {
-  const like = (im: ImageHWC) => ({ data: im.data.map((v) => Math.min(1, Math.max(0, v))), shape: [im.height, im.width, im.channels] });
-  const g = like(gt);
+  const g = clampImage(gt);
   return Object.entries(candidates).map(([method, im]) => ({
     method,
-    psnr: psnr(like(im), g, { cropBorder: crop }),
-    ssim: ssim(like(im), g, { cropBorder: crop }),
+    psnr: psnr(clampImage(im), g, { cropBorder: crop }),
+    ssim: ssim(clampImage(im), g, { cropBorder: crop }),
   }));
 }
 

@@ -10,17 +10,18 @@
  */
 import * as fs from "node:fs";
 import { createDataset } from "../data/readers/registry";
-import { imageShape, type PairSample } from "../data/types";
+import type { PairSample } from "../data/types";
 import { createNonBlindModel } from "../models/model-types";
-import { gaussianPsf, type PsfKernel } from "../models/nonblind/deconvolve";
+import type { ImageHWC, NumericArray } from "../array";
+import { gaussianPsf } from "../models/nonblind/deconvolve";
 import { ConfigError } from "../util/errors";
 import { createProgress } from "../util/progress";
 import type { TrainConfig } from "./config";
 import { ValidationMetrics } from "./evaluation";
 import { toUnitRange, writeMetricsCsv, writeValidationImages } from "./validation-output";
 
-export function samplePsf(s: PairSample, fallbackSigma: number | undefined, file: string): PsfKernel {
-  const m = s.meta as { psf?: PsfKernel; sigma?: number };
+export function samplePsf(s: PairSample, fallbackSigma: number | undefined, file: string): ImageHWC<NumericArray> {
+  const m = s.meta as { psf?: ImageHWC<NumericArray>; sigma?: number };
   if (m.psf && m.psf.data && m.psf.height && m.psf.width) return { ...m.psf, channels: m.psf.channels ?? 1 };
   if (typeof m.sigma === "number" && m.sigma > 0) return gaussianPsf(m.sigma);
   if (fallbackSigma && fallbackSigma > 0) return gaussianPsf(fallbackSigma);
@@ -40,12 +41,10 @@ export async function runNonBlind(cfg: TrainConfig, tree: Record<string, unknown
   for (let i = 0; i < ds.length; i++) {
     const s = await ds.get(i, 0);
     // The deconvolvers work in [0, 1] (RL needs non-negative data).
-    const gt = { data: s.gt.data, shape: imageShape(s.gt) };
-    const blur = toUnitRange({ data: s.blur.data, shape: imageShape(s.blur) }, range);
-    const out = model.restore({ ...s.blur, data: blur.data }, samplePsf(s, fallbackSigma, file));
-    const outUnit = { data: out.data, shape: imageShape(out) };
-    metrics.add(i, { data: out.data.map((x) => range[0] + x * (range[1] - range[0])), shape: outUnit.shape }, gt);
-    if (cfg.val.save_images) await writeValidationImages(experimentsRoot, i, 0, { out: outUnit, gt: toUnitRange(gt, range), lq: blur });
+    const blur = toUnitRange(s.blur, range);
+    const out = model.restore(blur, samplePsf(s, fallbackSigma, file));
+    metrics.add(i, { ...out, data: out.data.map((x) => range[0] + x * (range[1] - range[0])) }, s.gt);
+    if (cfg.val.save_images) await writeValidationImages(experimentsRoot, i, 0, { out, gt: toUnitRange(s.gt, range), lq: blur });
     progress.tick(1);
   }
   progress.done();

@@ -9,7 +9,7 @@ import { figureToPng } from "../viz/export";
 import { compareImages } from "../viz/images";
 import { pngDataUri } from "../viz/png";
 import { lossCurveSpec, vegaLiteToSvg, type LossPoint, type VegaLiteSpec } from "../viz/vegalite";
-import type { ImageHWC } from "../data/types";
+import { clampImage, type ImageHWC } from "../array";
 import type { RestorationScore } from "./infer";
 
 export interface ReportComparison {
@@ -57,7 +57,7 @@ export async function renderTrainingReport(r: TrainingReport): Promise<string> {
   const barsSvg = await vegaLiteToSvg(metricBarsSpec(r.scores));
   const figures: string[] = [];
   for (const c of r.comparisons) {
-    const png = await figureToPng(await compareImages(c.images.map((i) => ({ title: i.title, image: { data: i.image.data.map((v) => Math.min(1, Math.max(0, v))), shape: [i.image.height, i.image.width, i.image.channels] } })), { title: c.title, vmin: 0, vmax: 1, targetPx: 192 }), 96);
+    const png = await figureToPng(await compareImages(c.images.map((i) => ({ title: i.title, image: clampImage(i.image) })), { title: c.title, vmin: 0, vmax: 1, targetPx: 192 }), 96);
     figures.push(`<figure><img alt="${escapeHtml(c.title)}" src="${pngDataUri(png)}"/><figcaption>${escapeHtml(c.title)}</figcaption></figure>`);
   }
   const rows = r.scores.map((s) => `<tr><td>${escapeHtml(s.method)}</td><td>${s.psnr.toFixed(2)}</td><td>${s.ssim.toFixed(4)}</td></tr>`).join("\n");

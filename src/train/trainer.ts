@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { isTrainableModelType, modelTypeEntry } from "../models/model-types";
 import type { Network } from "../models/network";
+import type { LoadedWeights } from "../models/weights";
 import { createProgress } from "../util/progress";
 import { listCheckpoints, pruneCheckpoints, saveCheckpoint } from "./checkpoint";
 import { loadTrainConfig, type TrainConfig } from "./config";
@@ -37,6 +38,8 @@ export interface TrainResult {
   validation: Array<Record<string, number>>;
   /** Absent for the non-blind model types. */
   network?: Network;
+  /** What `path.pretrained` held (format and naming convention found), when set. */
+  pretrained?: LoadedWeights;
 }
 
 export class Trainer {
@@ -120,7 +123,7 @@ export class Trainer {
     const validation: Array<Record<string, number>> = [];
     if (!c.is_train) {
       validation.push({ step: st.globalStep, ...(await this.validate(true)) });
-      return { experimentsRoot: this.experimentsRoot, steps, validation, network: this.network };
+      return { experimentsRoot: this.experimentsRoot, steps, validation, network: this.network, pretrained: st.pretrained };
     }
     const shuffle = (c.datasets.train as { use_shuffle?: boolean }).use_shuffle ?? true;
     const order = new SampleOrder(st.trainSet!.length, c.seed, shuffle);
@@ -145,7 +148,7 @@ export class Trainer {
       this.options.onStep?.(rec);
     }
     progress.done();
-    return { experimentsRoot: this.experimentsRoot, steps, validation, network: this.network };
+    return { experimentsRoot: this.experimentsRoot, steps, validation, network: this.network, pretrained: st.pretrained };
   }
 
   dispose(): void {

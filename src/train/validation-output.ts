@@ -3,13 +3,14 @@
  * (index and thousands of steps zero-padded to 4) and `metrics.csv` in the experiment folder.
  */
 import * as path from "node:path";
-import { writeImage, type ImageArray } from "../io/image";
+import type { ImageHWC } from "../array";
+import { writeImage } from "../io/image";
 import { writeFileAtomic } from "../util/atomic";
 import type { ValidationMetrics } from "./evaluation";
 
 /** Maps values from data_range [lo, hi] to [0, 1] (the range PNGs store). */
-export function toUnitRange(img: ImageArray, [lo, hi]: readonly [number, number]): ImageArray {
-  return { data: img.data.map((x) => (x - lo) / (hi - lo)), shape: img.shape };
+export function toUnitRange(img: ImageHWC, [lo, hi]: readonly [number, number]): ImageHWC {
+  return { ...img, data: img.data.map((x) => (x - lo) / (hi - lo)) };
 }
 
 /** images/<kind>_<index>_<k>k.png, k = thousands of optimiser steps. */
@@ -19,7 +20,7 @@ export function validationImagePath(experimentsRoot: string, kind: "out" | "gt" 
 }
 
 /** Writes the given images of one validation sample (values in [0, 1]) as 8-bit PNGs, in the order out, gt, lq. */
-export async function writeValidationImages(experimentsRoot: string, index: number, step: number, images: Partial<Record<"out" | "gt" | "lq", ImageArray>>): Promise<void> {
+export async function writeValidationImages(experimentsRoot: string, index: number, step: number, images: Partial<Record<"out" | "gt" | "lq", ImageHWC>>): Promise<void> {
   for (const kind of ["out", "gt", "lq"] as const) {
     const img = images[kind];
     if (img) await writeImage(validationImagePath(experimentsRoot, kind, index, step), img);

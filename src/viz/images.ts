@@ -4,12 +4,13 @@
  * bar, basis PSFs and coefficient maps. Each returns a MimeBundle (PNG for the notebook, a vector
  * SVG for saveFigure) — `await viz.display(viz.psfGrid(...))` in a cell.
  */
-import { psnr, ssim, type ImageLike } from "../metrics";
+import { psnr, ssim } from "../metrics";
 import type { ColormapName } from "./colormap";
 import { checkFieldAxes, fieldAxisTitles, indexAxes, type FieldAxes } from "./field";
 import type { MimeBundle } from "./mime";
+import type { ImageHWC, NdArray, NumericArray } from "../array";
 import { formatTick, panelsBundle, type Panel, type PanelLayout } from "./panels";
-import { asImageArray, cropRaster, displayRange, toRaster, type ArrayWithShape, type ImageInput, type ScaleOptions } from "./raster";
+import { asImageArray, cropRaster, displayRange, toRaster, type ImageInput, type ScaleOptions } from "./raster";
 import { COLORMAP, type FigureWidth } from "./style";
 
 export interface ImageFigureOptions extends ScaleOptions {
@@ -58,7 +59,7 @@ export interface CompareOptions extends ScaleOptions {
    * (src/metrics, over all channels). The view identical to it is labelled "reference".
    */
   reference?: ImageInput;
-  /** Value range for PSNR/SSIM (default 1: images in [0, 1]). */
+  /** Value range for PSNR/SSIM (default: the reference's `peak`, else 1 for images in [0, 1]). */
   dataRange?: number;
   /** Pixels left out on every side when scoring the full views (as a metrics table's cropBorder; default 0). */
   cropBorder?: number;
@@ -72,9 +73,9 @@ export interface CompareOptions extends ScaleOptions {
 const SSIM_MIN_SIDE = 11;
 
 /** An image as metrics input: float64 HWC, optionally cut to a crop. */
-function asMetricImage(img: ImageInput, crop?: Crop): ImageLike {
+function asMetricImage(img: ImageInput, crop?: Crop): ImageHWC<Float64Array> {
   const { data, height, width, channels } = asImageArray(img);
-  if (!crop) return { data: Float64Array.from(data), shape: [height, width, channels] };
+  if (!crop) return { data: Float64Array.from(data), height, width, channels };
   const x0 = Math.max(0, Math.floor(crop.x));
   const y0 = Math.max(0, Math.floor(crop.y));
   const x1 = Math.min(width, Math.floor(crop.x + crop.width));
@@ -82,7 +83,7 @@ function asMetricImage(img: ImageInput, crop?: Crop): ImageLike {
   const out = new Float64Array((x1 - x0) * (y1 - y0) * channels);
   let k = 0;
   for (let y = y0; y < y1; y++) for (let i = (y * width + x0) * channels; i < (y * width + x1) * channels; i++) out[k++] = data[i] as number;
-  return { data: out, shape: [y1 - y0, x1 - x0, channels] };
+  return { data: out, height: y1 - y0, width: x1 - x0, channels };
 }
 
 export interface FidelityLabel {
@@ -93,12 +94,11 @@ export interface FidelityLabel {
 }
 
 /** PSNR and SSIM of `img` against `ref` (src/metrics), as numbers and as the label a figure prints. */
-export function fidelityLabel(img: ImageLike, ref: ImageLike, opts: { dataRange?: number; cropBorder?: number } = {}): FidelityLabel {
+export function fidelityLabel(img: ImageHWC<NumericArray>, ref: ImageHWC<NumericArray>, opts: { dataRange?: number; cropBorder?: number } = {}): FidelityLabel {
   const metricOpts = { dataRange: opts.dataRange ?? 1, cropBorder: opts.cropBorder ?? 0 };
   const psnrDb = psnr(img, ref, metricOpts);
   if (psnrDb === Infinity) return { psnrDb, ssim: 1, text: "reference" };
-  const [h, w] = img.shape as [number, number];
-  const side = Math.min(h, w) - 2 * metricOpts.cropBorder;
+  const side = Math.min(img.height, img.width) - 2 * metricOpts.cropBorder;
   const s = side >= SSIM_MIN_SIDE ? ssim(img, ref, metricOpts) : undefined;
   const text = `PSNR ${psnrDb.toFixed(2)} dB · SSIM ${s === undefined ? `n/a (< ${SSIM_MIN_SIDE} px)` : s.toFixed(3)}`;
   return { psnrDb, ssim: s, text };
@@ -123,11 +123,13 @@ export function compareImages(items: { title: string; image: ImageInput }[], opt
     if (ref.height !== h0 || ref.width !== w0 || ref.channels !== shapes[0]!.channels) {
       throw new RangeError(`viz.compareImages: reference is ${ref.height}x${ref.width}x${ref.channels}, expected ${h0}x${w0}x${shapes[0]!.channels} like the images`);
     }
+    const peak = (opts.reference as { peak?: unknown }).peak;
+    const dataRange = opts.dataRange ?? (typeof peak === "number" ? peak : 1);
     const refFull = asMetricImage(opts.reference);
     const refCrop = opts.crop ? asMetricImage(opts.reference, opts.crop) : undefined;
     labels = items.map((it) => ({
-      full: fidelityLabel(asMetricImage(it.image), refFull, { dataRange: opts.dataRange, cropBorder: opts.cropBorder }),
-      crop: opts.crop && refCrop ? fidelityLabel(asMetricImage(it.image, opts.crop), refCrop, { dataRange: opts.dataRange }) : undefined,
+      full: fidelityLabel(asMetricImage(it.image), refFull, { dataRange, cropBorder: opts.cropBorder }),
+      crop: opts.crop && refCrop ? fidelityLabel(asMetricImage(it.image, opts.crop), refCrop, { dataRange }) : undefined,
     }));
   }
   const rasters = items.map((it) => toRaster(it.image, { colormap: COLORMAP.image, ...opts }));
@@ -152,7 +154,7 @@ export function compareImages(items: { title: string; image: ImageInput }[], opt
 }
 
 /** Picks one channel out of (inc, outc, ...rest) or passes (…rest) through; returns the rest-shaped view. */
-function selectChannel(a: ArrayWithShape, restRank: number, channel?: { inc?: number; outc?: number }): { data: ArrayLike<number>; shape: number[] } {
+function selectChannel(a: NdArray<NumericArray>, restRank: number, channel?: { inc?: number; outc?: number }): { data: ArrayLike<number>; shape: number[] } {
   const shape = [...a.shape];
   if (shape.length === restRank) return { data: a.data, shape };
   if (shape.length !== restRank + 2) {
@@ -204,7 +206,7 @@ function evenlySpaced(n: number, max: number): number[] {
 }
 
 /** PSFs over the field of view: a (nh, nw, k, k) or (inc, outc, nh, nw, k, k) array as a grid with field axes and one colour bar. */
-export function psfGrid(psfs: ArrayWithShape, opts: PsfGridOptions = {}): Promise<MimeBundle> {
+export function psfGrid(psfs: NdArray<NumericArray>, opts: PsfGridOptions = {}): Promise<MimeBundle> {
   const { data, shape } = selectChannel(psfs, 4, opts.channel);
   const [nh, nw, k, k2] = shape as [number, number, number, number];
   if (k !== k2) throw new RangeError(`viz.psfGrid: kernels must be square, found ${k}x${k2}`);
@@ -265,7 +267,7 @@ export interface MapsOptions {
   title?: string;
 }
 
-function mapsFigure(arr: ArrayWithShape, opts: MapsOptions, kind: string): Promise<MimeBundle> {
+function mapsFigure(arr: NdArray<NumericArray>, opts: MapsOptions, kind: string): Promise<MimeBundle> {
   const { data, shape } = selectChannel(arr, 3, opts.channel);
   const [n, h, w] = shape as [number, number, number];
   const count = Math.min(n, opts.count ?? 8);
@@ -285,11 +287,11 @@ function mapsFigure(arr: ArrayWithShape, opts: MapsOptions, kind: string): Promi
 }
 
 /** Coefficient maps over the image: (n, H, W) or (inc, outc, n, H, W). */
-export function coefficientMaps(maps: ArrayWithShape, opts: MapsOptions = {}): Promise<MimeBundle> {
+export function coefficientMaps(maps: NdArray<NumericArray>, opts: MapsOptions = {}): Promise<MimeBundle> {
   return mapsFigure(maps, opts, "coef");
 }
 
 /** Basis PSFs (n, k, k) or (inc, outc, n, k, k), signed ones on a diverging map. */
-export function basisPsfs(basis: ArrayWithShape, opts: MapsOptions = {}): Promise<MimeBundle> {
+export function basisPsfs(basis: NdArray<NumericArray>, opts: MapsOptions = {}): Promise<MimeBundle> {
   return mapsFigure(basis, opts, "basis");
 }

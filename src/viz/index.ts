@@ -8,16 +8,83 @@
  * Every helper returns a MimeBundle in the house style (./style: paper sizes, fonts, channel palette);
  * `saveFigure(bundle, "fig.svg" | "fig.png")` exports without a browser, text and axes as vector marks.
  */
-export * from "./mime";
-export * from "./style";
-export * from "./colormap";
-export * from "./raster";
-export * from "./png";
-export * from "./panels";
-export * from "./field";
-export * from "./images";
-export * from "./vegalite";
-export * from "./plotly";
-export * from "./tables";
-export * from "./live";
-export * from "./export";
+export {
+  inNotebook,
+  display,
+  liveDisplay,
+  escapeHtml,
+  MIME,
+  type MimeData,
+  type MimeBundle,
+  LiveDisplay,
+} from "./mime";
+export {
+  POINTS_PER_INCH,
+  CSS_PX_PER_INCH,
+  FIGURE_WIDTH_IN,
+  FONT_PT,
+  FONT_FAMILY,
+  LINE_PT,
+  CHANNEL_PALETTE,
+  CHANNEL_ORDER,
+  CATEGORY_PALETTE,
+  NEUTRAL,
+  COLORMAP,
+  ptToPx,
+  widthInches,
+  channelColor,
+  channelScale,
+  chartSize,
+  vegaLiteConfig,
+  type FigureWidth,
+  type ChannelName,
+} from "./style";
+export { colormapTable, type ColormapName, COLORMAPS } from "./colormap";
+export {
+  displayRange,
+  toRaster,
+  cropRaster,
+  upscaleRaster,
+  type TensorLike,
+  type ImageInput,
+  type Raster,
+  type ScaleOptions,
+} from "./raster";
+export { rasterToPng, svgToPng, svgToPngAtDpi, pngDataUri } from "./png";
+export { panelsBundle, panelsToSvg, formatTick, linearTicks, logTicks, type ColorbarSpec, type Outline, type Panel, type PanelLayout, type GridAxis } from "./panels";
+export { fieldAxesOf, indexAxes, fieldAxisTitles, type FieldAxes, type FieldUnit, type PsfGridGeometry } from "./field";
+export {
+  imageFigure,
+  compareImages,
+  psfGrid,
+  coefficientMaps,
+  basisPsfs,
+  fidelityLabel,
+  type FidelityLabel,
+  type ImageFigureOptions,
+  type Crop,
+  type CompareOptions,
+  type PsfGridOptions,
+  type MapsOptions,
+} from "./images";
+export {
+  vegaLite,
+  styledSpec,
+  seriesColorScale,
+  lineChartSpec,
+  lineChart,
+  mtfCurves,
+  explainedVariance,
+  fieldHeatmap,
+  lossCurveSpec,
+  vegaLiteToSvg,
+  type VegaLiteSpec,
+  type Series,
+  type LineOptions,
+  type MtfCurve,
+  type LossPoint,
+} from "./vegalite";
+export { plotly, surface, plotlyLines, type PlotlyFigure } from "./plotly";
+export { metricTable, type Cell, type TableOptions } from "./tables";
+export { useNotebookProgress, liveCurve, notebookProgress, LiveCurve } from "./live";
+export { figureToSvg, figureToPng, saveFigure, EXPORT_DPI } from "./export";

@@ -2,6 +2,7 @@
  * Plotly figures (rendered in the lab by environment/lab/src/plotly-renderer.js over plotly.js).
  * Plotly has no browser-free static export, so reports use the Vega-Lite or panel figures instead.
  */
+import type { NdArray, NumericArray } from "../array";
 import { MIME, type MimeBundle } from "./mime";
 
 export interface PlotlyFigure {
@@ -27,7 +28,7 @@ function rowsOf(data: ArrayLike<number>, h: number, w: number): number[][] {
 }
 
 /** A PSF (or any small 2-D array) as an interactive 3-D surface; log10 for PSF tails if asked. */
-export function surface(z: { data: ArrayLike<number>; shape: readonly number[] }, opts: { title?: string; log?: boolean; floor?: number } = {}): MimeBundle {
+export function surface(z: NdArray<NumericArray>, opts: { title?: string; log?: boolean; floor?: number } = {}): MimeBundle {
   const [h, w] = z.shape as [number, number];
   if (z.shape.length !== 2 || z.data.length !== h * w) {
     throw new RangeError(`viz.surface: expected a 2-D (h, w) array, found shape [${z.shape.join(", ")}]`);

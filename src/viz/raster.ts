@@ -1,20 +1,17 @@
 /**
- * Arrays -> RGB rasters: the one place that turns numbers into pixels. Accepts typed arrays with a
- * shape ({data, shape}), plain nested shapes [H, W] / [H, W, C] / [1, H, W, C] (NHWC, the tfjs image
- * convention), or a tfjs tensor (anything with `shape` and `dataSync()`).
+ * Arrays -> RGB rasters: the one place that turns numbers into pixels. Accepts the library's image
+ * (`ImageHWC`), an array with a shape ({data, shape}: [H, W] / [H, W, C] / [1, H, W, C], NHWC as
+ * tfjs images), or a tfjs tensor (anything with `shape` and `dataSync()`).
  */
+import { isImage, type ImageHWC, type NdArray, type NumericArray } from "../array";
 import { colormapTable, type ColormapName } from "./colormap";
 
-export interface ArrayWithShape {
-  data: ArrayLike<number>;
-  shape: readonly number[];
-}
 /** A tfjs tensor, structurally (so src/viz does not load tfjs). */
 export interface TensorLike {
   shape: number[];
   dataSync(): ArrayLike<number>;
 }
-export type ImageInput = ArrayWithShape | TensorLike;
+export type ImageInput = ImageHWC<NumericArray> | NdArray<NumericArray> | TensorLike;
 
 /** An 8-bit RGB raster, row-major, 3 bytes per pixel. */
 export interface Raster {
@@ -44,6 +41,11 @@ function isTensor(x: ImageInput): x is TensorLike {
 
 /** Normalises an input to (data, H, W, C) with C in {1, 3, 4}. */
 export function asImageArray(img: ImageInput): { data: ArrayLike<number>; height: number; width: number; channels: number } {
+  if (!isTensor(img) && isImage(img)) {
+    const { data, height, width, channels } = img;
+    if (data.length !== height * width * channels) throw new RangeError(`viz: image data has ${data.length} values but a ${height}x${width}x${channels} image needs ${height * width * channels}`);
+    return { data, height, width, channels };
+  }
   const shape = [...img.shape];
   const data = isTensor(img) ? img.dataSync() : img.data;
   if (shape.length === 4 && shape[0] === 1) shape.shift();

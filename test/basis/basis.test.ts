@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { H5File } from "../../src/io/hdf5";
 import { Rng } from "../../src/util/rng";
-import type { NdArray } from "../../src/util/ndarray";
+import type { NdArray } from "../../src/array";
 import {
   cellCentreAxes,
   cellCornerAxis,
@@ -117,7 +117,7 @@ describe("basis: PCA", function () {
         }
       // Mean kernel stored last with an all-ones coefficient map.
       const maps = coefficientMaps(b);
-      const last = maps.subarray(((c * (r + 1)) + r) * 24 * 32, ((c * (r + 1)) + r + 1) * 24 * 32);
+      const last = maps.data.subarray(((c * (r + 1)) + r) * 24 * 32, ((c * (r + 1)) + r + 1) * 24 * 32);
       assert.ok(last.every((v) => v === 1));
     }
     // Components are orthonormal and signed so that their largest-|value| entry is positive.
@@ -160,10 +160,10 @@ describe("basis: uniform and sections", () => {
     for (let iy = 0; iy < 4; iy++) for (let ix = 0; ix < 4; ix++) data.set(tilePsfs[Math.floor(iy / 2) * 2 + Math.floor(ix / 2)]!, (iy * 4 + ix) * 9);
     const src = gridFromArray({ data, shape: [1, 4, 4, k, k] }, { height: 16, width: 16 });
     const u = uniformBasis(src);
-    for (let i = 0; i < 9; i++) assert.ok(Math.abs(u.psfs[i]! - tilePsfs.reduce((a, t) => a + t[i]!, 0) / 4) < 1e-6);
+    for (let i = 0; i < 9; i++) assert.ok(Math.abs(u.psfs.data[i]! - tilePsfs.reduce((a, t) => a + t[i]!, 0) / 4) < 1e-6);
     const s = sectionsBasis(src, { tilesY: 2, tilesX: 2 });
     assert.equal(s.count, 4);
-    for (let t = 0; t < 4; t++) for (let i = 0; i < 9; i++) assert.ok(Math.abs(s.psfs[t * 9 + i]! - tilePsfs[t]![i]!) < 1e-6);
+    for (let t = 0; t < 4; t++) for (let i = 0; i < 9; i++) assert.ok(Math.abs(s.psfs.data[t * 9 + i]! - tilePsfs[t]![i]!) < 1e-6);
     const plane = s.coefPlane(0, 0);
     assert.ok(Math.abs(plane[3 * 16 + 3]! - 1) < 1e-12); // tile centre (3.5 rounds down: pixel 3 is before the centre)
     assert.throws(() => sectionsBasis(src, { tilesY: 5, tilesX: 1 }), /tilesY.*\[1, 4\]/);

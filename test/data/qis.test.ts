@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { defaultQisParams, qisGain, simulateQis, type QisParams } from "../../src/data/noise";
 import { siemensStar } from "../../src/data/scenes/siemens-star";
-import { makeImage, type ImageHWC } from "../../src/data/types";
+import { makeImage, type ImageHWC } from "../../src/array";
 import { logGamma, Rng } from "../../src/util/rng";
 
 /**

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { quantize } from "../../src/io/image";
-import { makeImage } from "../../src/data/types";
+import { makeImage } from "../../src/array";
 
 describe("io/image: quantize", () => {
   it("equals saturate(Math.round(v · max)) next to every rounding midpoint, and maps NaN/±∞ like a typed-array store", () => {

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { addGaussianNoise, addPoissonGaussianNoise, cropCenter, linearToSrgb, makeImage, qisGain, resizeBicubic, scenes, simulateQis, srgbToLinear } from "../../src/data";
+import { addGaussianNoise, addPoissonGaussianNoise, cropCenter, linearToSrgb, qisGain, resizeBicubic, scenes, simulateQis, srgbToLinear } from "../../src/data";
+import { makeImage } from "../../src/array";
 import { Rng } from "../../src/util/rng";
 
 const ramp = (h: number, w: number, f: (y: number, x: number) => number) => {

@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { execFileSync } from "node:child_process";
 import { readImage, writeImage, convertChannels, isImageFile } from "../../src/io/image";
+import { imageShape } from "../../src/array";
 import { InputFileError } from "../../src/util/errors";
 
 const PY = "/usr/bin/python3";
@@ -30,11 +31,11 @@ describe("io/image", () => {
     for (const c of [1, 2, 3, 4]) {
       it(`round-trips ${bitDepth}-bit ${ext} with ${c} channel(s) exactly`, async () => {
         const maxCode = bitDepth === 16 ? 65535 : 255;
-        const img = { data: ramp(5, 7, c, maxCode), shape: [5, 7, c] as [number, number, number] };
+        const img = { data: ramp(5, 7, c, maxCode), height: 5, width: 7, channels: c };
         const f = path.join(dir, `rt${bitDepth}_${c}${ext}`);
         await writeImage(f, img, { bitDepth });
         const back = await readImage(f);
-        assert.deepEqual(back.shape, [5, 7, c]);
+        assert.deepEqual(imageShape(back), [5, 7, c]);
         assert.equal(back.bitDepth, bitDepth);
         for (let i = 0; i < img.data.length; i++) assert.equal(Math.round(back.data[i]! * maxCode), Math.round(img.data[i]! * maxCode));
       });
@@ -56,26 +57,26 @@ tifffile.imwrite(d + '/tf_f32.tif', f, photometric='rgb')
 `;
     execFileSync(PY, ["-c", script]);
     const rgb = await readImage(path.join(dir, "pil_rgb.png"));
-    assert.deepEqual(rgb.shape, [4, 6, 3]);
+    assert.deepEqual(imageShape(rgb), [4, 6, 3]);
     for (let i = 0; i < 72; i++) assert.equal(Math.round(rgb.data[i]! * 255), (i * 11) % 256);
     const jpg = await readImage(path.join(dir, "pil_rgb.jpg"));
-    assert.deepEqual(jpg.shape, [4, 6, 3]);
+    assert.deepEqual(imageShape(jpg), [4, 6, 3]);
     const g16 = await readImage(path.join(dir, "tf_g16.tif"));
-    assert.deepEqual(g16.shape, [4, 6, 1]);
+    assert.deepEqual(imageShape(g16), [4, 6, 1]);
     assert.equal(g16.bitDepth, 16);
     for (let i = 0; i < 24; i++) assert.equal(Math.round(g16.data[i]! * 65535), (i * 2749) % 65536);
     const f32 = await readImage(path.join(dir, "tf_f32.tif"));
-    assert.deepEqual(f32.shape, [4, 6, 3]);
+    assert.deepEqual(imageShape(f32), [4, 6, 3]);
     assert.equal(f32.bitDepth, 32);
     for (let i = 0; i < 72; i++) assert.ok(Math.abs(f32.data[i]! - i / 7) < 1e-6);
   });
 
   it("converts channels: grey->rgb replicates, rgba->rgb drops alpha, rgb->gray uses Rec.601 luma", () => {
-    const g = convertChannels({ data: new Float32Array([0.25, 0.5]), shape: [1, 2, 1] }, "rgb");
+    const g = convertChannels({ data: new Float32Array([0.25, 0.5]), height: 1, width: 2, channels: 1 }, "rgb");
     assert.deepEqual(Array.from(g.data), [0.25, 0.25, 0.25, 0.5, 0.5, 0.5]);
-    const rgba = convertChannels({ data: new Float32Array([0.1, 0.2, 0.3, 1]), shape: [1, 1, 4] }, "rgb");
+    const rgba = convertChannels({ data: new Float32Array([0.1, 0.2, 0.3, 1]), height: 1, width: 1, channels: 4 }, "rgb");
     assert.deepEqual(Array.from(rgba.data).map((v) => +v.toFixed(6)), [0.1, 0.2, 0.3]);
-    const y = convertChannels({ data: new Float32Array([1, 0, 0, 0, 1, 0]), shape: [1, 2, 3] }, "gray");
+    const y = convertChannels({ data: new Float32Array([1, 0, 0, 0, 1, 0]), height: 1, width: 2, channels: 3 }, "gray");
     assert.deepEqual(Array.from(y.data).map((v) => +v.toFixed(6)), [0.299, 0.587]);
   });
 
@@ -85,8 +86,8 @@ tifffile.imwrite(d + '/tf_f32.tif', f, photometric='rgb')
     fs.writeFileSync(bad, "this is not a png");
     await assert.rejects(readImage(bad), (e: Error) => e instanceof InputFileError && /bad\.png: not a readable image/.test(e.message));
     await assert.rejects(readImage(dir), /expected an image file, found a directory/);
-    await assert.rejects(writeImage(path.join(dir, "x.bmp"), { data: new Float32Array(3), shape: [1, 1, 3] }), /\.png, \.tif/);
-    await assert.rejects(writeImage(path.join(dir, "x.png"), { data: new Float32Array(2), shape: [1, 1, 3] }), /image data length/);
+    await assert.rejects(writeImage(path.join(dir, "x.bmp"), { data: new Float32Array(3), height: 1, width: 1, channels: 3 }), /\.png, \.tif/);
+    await assert.rejects(writeImage(path.join(dir, "x.png"), { data: new Float32Array(2), height: 1, width: 1, channels: 3 }), /image data length/);
   });
 
   it("recognises image extensions case-insensitively", () => {

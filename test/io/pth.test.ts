@@ -102,6 +102,23 @@ describe("io/pth (PyTorch checkpoints)", () => {
     assert.deepEqual([...w.data.subarray(0, 4)], [0, 16, 32, 48].map((i) => storageOrder[i]!));
   });
 
+  it("reads nn.Parameter values, float64/int64 storages and slices sharing one storage", () => {
+    const r = readPth(fixture("misc.pth"));
+    const want = JSON.parse(fs.readFileSync(fixture("misc.json"), "utf8")) as Record<string, { shape: number[]; values: number[] }>;
+    assert.deepEqual([...r.tensors.keys()], Object.keys(want));
+    assert.deepEqual([...r.tensors.values()].map((t) => t.dtype), ["F32", "F64", "I64", "F32", "F32"]);
+    for (const [k, w] of Object.entries(want)) {
+      assert.deepEqual(r.tensors.get(k)!.shape, w.shape, k);
+      assert.deepEqual([...r.tensors.get(k)!.data], w.values.map(Math.fround), k);
+    }
+  });
+
+  it("reads big-endian storages when archive/byteorder says so", () => {
+    const w = readPth(fixture("big_endian.pth")).tensors.get("w")!;
+    assert.deepEqual(w.shape, [3, 2]);
+    assert.deepEqual([...w.data], [0, 3, 1, 4, 2, 5]); // storage 0..5 read with strides (1, 3)
+  });
+
   it("rejects a __reduce__ payload (os.system), builtins.eval and unknown globals without running them", () => {
     const marker = "/tmp/svd-pth-hostile-marker";
     fs.rmSync(marker, { force: true });
@@ -116,11 +133,14 @@ describe("io/pth (PyTorch checkpoints)", () => {
     assert.throws(() => readPth(fixture("hostile_tensor_range.pth")), /tensor of size \[3,3\], stride \[3,1\], offset 0 reaches element 8 of storage 0, which holds 4/);
   });
 
-  it("rejects truncated zips, non-zips and the legacy format with the reason", () => {
+  it("rejects truncated zips, non-zips, zip bombs and the legacy format with the reason", () => {
     const whole = fs.readFileSync(fixture("nafnet_megvii.pth"));
     assert.throws(() => parsePth(whole.subarray(0, Math.floor(whole.length / 2)), "cut.pth"), /cut\.pth: not a readable zip archive \(truncated or damaged/);
     assert.throws(() => parsePth(new Uint8Array([0x80, 0x02, 0x8a, 0x0a]), "old.pth"), /old\.pth: a legacy .*torch < 1\.6/);
     assert.throws(() => parsePth(new Uint8Array([1, 2, 3, 4]), "x.bin"), /x\.bin: not a PyTorch zip checkpoint \(starts with bytes 01 02 03 04/);
+    const { zipSync } = require("fflate") as typeof import("fflate");
+    const bomb = zipSync({ "archive/data.pkl": new Uint8Array([0x80, 0x02, 0x7d, 0x2e]), "archive/data/0": new Uint8Array(8 << 20) }, { level: 1 });
+    assert.throws(() => parsePth(bomb, "bomb.pth"), /bomb\.pth: zip entry archive\/data\/0 claims 8388608 bytes from \d+ compressed; refused/);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "svd-pth-"));
     assert.throws(() => readPth(path.join(dir, "none.pth")), /none\.pth: file not found/);
     fs.rmSync(dir, { recursive: true, force: true });

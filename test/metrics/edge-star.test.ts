@@ -37,7 +37,7 @@ describe("slanted-edge MTF (ISO 12233)", () => {
     const grey = slantedEdgeTarget({ height: 120, width: 140, angleDeg: 6, sigmaPx: 0.9, noiseStd: 0.006, rng: new Rng("edge-noise") });
     const rgb = new Float32Array(120 * 140 * 3);
     grey.data.forEach((v, i) => rgb.fill(v, 3 * i, 3 * i + 3));
-    const r = slantedEdgeMtf({ data: rgb, shape: [120, 140, 3] }, { roi: [10, 20, 100, 100], pixelPitchUm: 3 });
+    const r = slantedEdgeMtf({ data: rgb, height: 120, width: 140, channels: 3 }, { roi: [10, 20, 100, 100], pixelPitchUm: 3 });
     r.freqCyPx.forEach((f, i) => {
       if (f <= 0.5) assert.ok(Math.abs(r.mtf[i]! - gaussianMtf(f, 0.9)) < 0.05, `f=${f}: ${r.mtf[i]} vs ${gaussianMtf(f, 0.9)}`);
     });
@@ -45,7 +45,7 @@ describe("slanted-edge MTF (ISO 12233)", () => {
   });
 
   it("fails clearly on unusable inputs", () => {
-    const flat = { data: new Float32Array(40 * 40).fill(0.5), shape: [40, 40, 1] as [number, number, number] };
+    const flat = { data: new Float32Array(40 * 40).fill(0.5), height: 40, width: 40, channels: 1 };
     assert.throws(() => slantedEdgeMtf(flat), /no edge/);
     const straight = slantedEdgeTarget({ height: 40, width: 40, angleDeg: 0, sigmaPx: 1 });
     assert.throws(() => slantedEdgeMtf(straight), /tilt 0\.00 deg gives less than one pixel of phase shift over 40 rows/);

@@ -19,9 +19,9 @@ describe("metrics on tfjs tensors", () => {
     const names = [["ms_gt.png", "ms_pred.png"]];
     const gt = await readImage(path.join(DIR, names[0]![0]!));
     const pr = await readImage(path.join(DIR, names[0]![1]!));
-    const [h, w, c] = gt.shape;
+    const { height: h, width: w, channels: c } = gt;
     // Batch of two: (gt, pred) and (pred, gt shifted by a gain) so per-image reduction is checked.
-    const pr2 = { data: pr.data.map((v) => 0.8 * v + 0.1), shape: gt.shape };
+    const pr2 = { ...gt, data: pr.data.map((v) => 0.8 * v + 0.1) };
     const A = tf.tensor4d([...gt.data, ...gt.data], [2, h, w, c]);
     const B = tf.tensor4d([...pr.data, ...pr2.data], [2, h, w, c]);
     const close = (t: tfTypes.Tensor, expected: number[], tol: number, what: string) => {
@@ -56,8 +56,8 @@ describe("metrics on tfjs tensors", () => {
       const ym = ys.slice();
       yp[idx]! += eps;
       ym[idx]! -= eps;
-      const lp = 1 - ssim({ data: Float64Array.from(xs), shape: [n, n] }, { data: Float64Array.from(yp), shape: [n, n] });
-      const lm = 1 - ssim({ data: Float64Array.from(xs), shape: [n, n] }, { data: Float64Array.from(ym), shape: [n, n] });
+      const lp = 1 - ssim({ data: Float64Array.from(xs), height: n, width: n, channels: 1 }, { data: Float64Array.from(yp), height: n, width: n, channels: 1 });
+      const lm = 1 - ssim({ data: Float64Array.from(xs), height: n, width: n, channels: 1 }, { data: Float64Array.from(ym), height: n, width: n, channels: 1 });
       const fd = (lp - lm) / (2 * eps);
       assert.ok(Math.abs(g[idx]! - fd) < 1e-4 + 1e-2 * Math.abs(fd), `d(1-ssim)/dy[${idx}]: grad ${g[idx]} vs finite difference ${fd}`);
     }

@@ -8,7 +8,7 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import * as fs from "node:fs";
-import type { ImageHWC } from "../../src/data/types";
+import type { ImageHWC, NumericArray } from "../../src/array";
 import { createNonBlindModel, knownModelTypes, modelTypeEntry } from "../../src/models/model-types";
 import {
   blurImage,
@@ -19,7 +19,6 @@ import {
   richardsonLucyPlanes,
   totalVariation,
   wienerDeconvolve,
-  type PsfKernel,
 } from "../../src/models/nonblind";
 import { randomScene, SyntheticBlurDataset } from "../../src/data/readers/synthetic";
 import { Trainer } from "../../src/train/trainer";
@@ -55,7 +54,7 @@ function psnr(a: ImageHWC, b: ImageHWC, crop = 0): number {
 }
 
 /** Direct circular convolution (the independent reference for the FFT operator). */
-function circularConvolve(img: ImageHWC, psf: PsfKernel): Float32Array {
+function circularConvolve(img: ImageHWC, psf: ImageHWC<NumericArray>): Float32Array {
   const { height: H, width: W, channels: C } = img;
   const out = new Float32Array(img.data.length);
   const cy = Math.floor(psf.height / 2), cx = Math.floor(psf.width / 2);
@@ -70,7 +69,7 @@ function circularConvolve(img: ImageHWC, psf: PsfKernel): Float32Array {
   return out;
 }
 
-const goldenPsf: PsfKernel = { data: golden.kernel.flat(), height: 3, width: 5, channels: 1 };
+const goldenPsf: ImageHWC<NumericArray> = { data: golden.kernel.flat(), height: 3, width: 5, channels: 1 };
 const goldenImage = (v: number[]): ImageHWC => ({ data: Float32Array.from(v), height: golden.H, width: golden.W, channels: 1 });
 
 describe("models/nonblind", function () {

@@ -17,6 +17,7 @@ import { readSafetensors } from "../../src/io/safetensors";
 import { createNetwork, loadNetworkWeights } from "../../src/models";
 import { identifyArchitecture } from "../../src/models/identify";
 import { loadCheckpoint } from "../../src/train/checkpoint";
+import { Trainer } from "../../src/train/trainer";
 import { InputFileError } from "../../src/util/errors";
 import { Rng } from "../../src/util/rng";
 
@@ -79,6 +80,15 @@ describe("models/weights (published checkpoints)", function () {
     });
   }
 
+  it("ParamStore.loadTorchStateDict of a created network detects the naming by itself (issue 13's failure)", () => {
+    const net = createNetwork(tf, configs.nafnet!, new Rng(0));
+    const file = path.join(fixtures, "nafnet_megvii.pth");
+    const match = net.params.loadTorchStateDict(readPth(file).tensors, file);
+    assert.equal(match.convention.id, "megvii");
+    assert.equal(match.mapping.get("encoders.0.0.beta"), "encoders.0.0.theta");
+    net.params.dispose();
+  });
+
   it("names the missing and unexpected parameters and the closest naming when nothing fits", () => {
     const net = createNetwork(tf, configs.nafnet!, new Rng(0));
     assert.throws(
@@ -116,11 +126,17 @@ describe("models/weights (published checkpoints)", function () {
         await main(["node", "svd", "weights", "convert", path.join(fixtures, "restormer_swz30.pth"), path.join(dir, "r.safetensors")]),
         await main(["node", "svd", "weights", "convert", path.join(fixtures, "nafnet_original.pth"), path.join(dir, "n.safetensors")]),
         await main(["node", "svd", "weights", "info", path.join(dir, "r.safetensors")]),
+        await main(["node", "svd", "weights", "info", "--json", path.join(fixtures, "unet_original.pth")]),
       ];
     } finally {
       (process.stdout as { write: unknown }).write = write;
     }
-    assert.deepEqual(codes, [0, 0, 0, 0]);
+    assert.deepEqual(codes, [0, 0, 0, 0, 0]);
+    const json = JSON.parse(out.find((c) => c.startsWith("{"))!) as { stateDictKey: string; architecture: { type: string }; naming: { convention: string; prefix: string }; tensors: unknown[] };
+    assert.equal(json.stateDictKey, "model");
+    assert.equal(json.architecture.type, "Unet");
+    assert.deepEqual([json.naming.convention, json.naming.prefix], ["diffusers", "model."]);
+    assert.equal(json.tensors.length, 144);
     const text = out.join("");
     assert.match(text, /nafnet_megvii\.pth: PyTorch checkpoint, state dict under 'params'\n100 tensors, 5,759 values; dtypes F32 \(100\)\narchitecture: NAFNet \{"in_channels":3,"out_channels":3,"width":4,"middle_blk_num":1,"enc_blk_nums":\[1,1\],"dec_blk_nums":\[1,1\]\} \(5,759 parameters\)\nnaming: upstream megvii NAFNet names \(beta\/gamma\), no prefix\n/);
     assert.match(text, /encoders\.0\.0\.beta +F32 +\[1, 4, 1, 1\]/);
@@ -162,5 +178,41 @@ describe("models/weights (published checkpoints)", function () {
     assert.deepEqual([...got], [...want.data]);
     net.params.dispose();
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("path.pretrained of a training config takes an upstream .pth and the run reports the naming found", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "svd-pretrained-"));
+    const cfg = path.join(dir, "cfg.yml");
+    fs.writeFileSync(
+      cfg,
+      `name: P
+model_type: Simple_model
+seed: 1
+experiment_key: p
+network: {type: NAFNet, width: 4, enc_blk_nums: [1, 1], middle_blk_num: 1, dec_blk_nums: [1, 1]}
+datasets:
+  train: {type: SyntheticBlur, size: 2, h: 16, w: 16, seed: a}
+path: {root: ${dir}, pretrained: ${path.join(fixtures, "nafnet_megvii.pth")}}
+train:
+  optim: {learning_rate: 0, adam_weight_decay: 0, max_grad_norm: 0}
+  scheduler: {type: constant}
+  loss: 1*L1
+  batch_size: 2
+  max_train_steps: 1
+  checkpointing_steps: 1000
+  validation_steps: 1000
+`,
+    );
+    const t = new Trainer(cfg);
+    try {
+      const r = await t.run();
+      assert.match(r.pretrained!.summary, /nafnet_megvii\.pth: PyTorch checkpoint \(state dict under 'params'\), upstream megvii NAFNet names \(beta\/gamma\), no prefix; 100 tensors/);
+      const want = readPth(path.join(fixtures, "nafnet_megvii.pth")).tensors.get("middle_blks.0.gamma")!;
+      const got = r.network!.params.entries().find((e) => e.name === "middle_blks.0.psi")!.variable.dataSync();
+      assert.deepEqual([...got], [...want.data]); // learning rate 0: the loaded values unchanged
+    } finally {
+      t.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

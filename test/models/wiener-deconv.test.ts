@@ -1,7 +1,8 @@
 /**
  * Learnable Wiener deconvolution (spec §9.6): forward against a NumPy golden
  * (test/fixtures/wiener-deconv/make_fixture.py; the command is in its docstring), exact inversion of
- * a circular blur as K → 0, gradients w.r.t. the input and the learnable Ks against central finite
+ * a circular blur as K → 0, gradients w.r.t. the input, the learnable Ks and the learnable PSFs
+ * (is_trainable_psf, shared and per-channel, with a max_trainable window) against central finite
  * differences, and option errors.
  */
 import { strict as assert } from "node:assert";
@@ -102,12 +103,87 @@ describe("models/WienerDeconvolution", function () {
     }
   });
 
+  const psfVar = (net: Network) => net.params.entries().find((e) => e.name === "psfs")!.variable;
+
+  it("with is_trainable_psf starts from the config's PSFs (same output as the fixed filter) and saves them as 'psfs'", () => {
+    const net = createNetwork(tf, { type: "WienerDeconvolution", psfs: golden.psfs, noise_weight: golden.noise_weight, do_clip: false, is_trainable_psf: true }, new Rng(0));
+    assert.deepEqual(net.params.names(), ["Ks", "psfs"]);
+    assert.deepEqual(psfVar(net).shape, [2, 1, 3, 3]);
+    setKs(net, golden.Ks);
+    const got = net.apply(tf.tensor4d(golden.input.flat(3), [2, 6, 7, 2])).dataSync(), want = golden.output.flat(3);
+    let maxErr = 0;
+    for (let i = 0; i < want.length; i++) maxErr = Math.max(maxErr, Math.abs(got[i]! - want[i]!));
+    assert.ok(maxErr < 1e-5, `max abs error ${maxErr}`);
+    assert.deepEqual(net.params.toTorchStateDict().map(([n, t]) => [n, t.shape]), [["Ks", [2]], ["psfs", [2, 1, 3, 3]]]);
+  });
+
+  /** Loss Σ r·y² at the current PSF values, and its analytic PSF gradient. */
+  const psfCase = (cfg: Record<string, unknown>, C: number) => {
+    const net = createNetwork(tf, { type: "WienerDeconvolution", noise_weight: 0.1, do_clip: false, is_trainable_psf: true, ...cfg }, new Rng(0));
+    setKs(net, [0.7, 0.2]);
+    const rng = new Rng(13);
+    const [H, W] = [5, 6];
+    const x = tf.tensor4d(Float32Array.from({ length: H * W * C }, () => rng.uniform(0, 1)), [1, H, W, C]);
+    const r = tf.tensor4d(Float32Array.from({ length: H * W * 2 * C }, () => rng.uniform(-1, 1)), [1, H, W, 2 * C]);
+    const loss = () => tf.sum(tf.mul(tf.square(net.apply(x)), r)) as tfTypes.Scalar;
+    const v = psfVar(net);
+    const { grads } = tf.variableGrads(loss, [v]);
+    return { net, v, loss, grad: Object.values(grads)[0]!.dataSync() as Float32Array };
+  };
+  const finiteDifference = (v: tfTypes.Variable, loss: () => tfTypes.Scalar, i: number, eps = 1e-3) => {
+    const p0 = v.dataSync().slice() as Float32Array;
+    const at = (d: number) => {
+      const p = Float32Array.from(p0);
+      p[i] += d;
+      v.assign(tf.tensor(p, v.shape));
+      return loss().dataSync()[0]!;
+    };
+    const fd = (at(eps) - at(-eps)) / (2 * eps);
+    v.assign(tf.tensor(p0, v.shape));
+    return fd;
+  };
+
+  for (const [label, psfs, C] of [
+    ["a PSF shared by both channels", golden.psfs, 2],
+    ["per-channel PSFs [N, C, k, k]", golden.psfs.map((k, n) => [k, golden.psfs[1 - n]!]), 2],
+  ] as const) {
+    it(`has PSF gradients that match central finite differences (${label})`, () => {
+      const { v, loss, grad } = psfCase({ psfs }, C);
+      let checked = 0;
+      for (let i = 0; i < grad.length; i += 2) {
+        const fd = finiteDifference(v, loss, i);
+        assert.ok(Math.abs(fd - grad[i]!) < 2e-2 * Math.max(1e-2, Math.abs(fd)), `d/dpsf[${i}]: ${grad[i]} vs finite difference ${fd}`);
+        checked++;
+      }
+      assert.ok(checked >= 9 && grad.some((g) => Math.abs(g) > 1e-3), "non-trivial PSF gradient");
+    });
+  }
+
+  it("keeps only the centred max_trainable window of each PSF (zero outside, no gradient there)", () => {
+    const psfs = [0, 1].map((n) => Array.from({ length: 5 }, (_, i) => Array.from({ length: 5 }, (_, j) => 0.02 + 0.01 * (i + j + n) + (i === 2 && j === 2 ? 0.5 : 0))));
+    const { v, loss, grad } = psfCase({ psfs, max_trainable: [3, 2] }, 1);
+    const init = v.dataSync();
+    // rows 1..3 (centred on row 2), columns 2..3 (the original's placement of an even window: centre and one after)
+    const inside = (i: number, j: number) => i >= 1 && i <= 3 && j >= 2 && j <= 3;
+    for (let n = 0; n < 2; n++)
+      for (let i = 0; i < 5; i++)
+        for (let j = 0; j < 5; j++) {
+          const k = n * 25 + i * 5 + j;
+          if (inside(i, j)) {
+            assert.ok(Math.abs(init[k]! - psfs[n]![i]![j]!) < 1e-7 && Math.abs(grad[k]!) > 0, `psf ${n} (${i},${j}) trainable`);
+          } else assert.ok(init[k] === 0 && grad[k] === 0, `psf ${n} (${i},${j}) outside the window: value ${init[k]}, gradient ${grad[k]}`);
+        }
+    const k = 25 + 2 * 5 + 3;
+    const fd = finiteDifference(v, loss, k);
+    assert.ok(Math.abs(fd - grad[k]!) < 2e-2 * Math.max(1e-2, Math.abs(fd)), `${grad[k]} vs finite difference ${fd}`);
+  });
+
   it("rejects missing or malformed PSFs and unported options with the key named", () => {
     const bad: Array<[Record<string, unknown>, RegExp]> = [
       [{ type: "WienerDeconvolution" }, /network.*psfs is required/],
       [{ type: "WienerDeconvolution", psfs: [1, 2, 3] }, /shape \[N,k,k\] or \[N,C,k,k\], found \[3\]/],
       [{ type: "WienerDeconvolution", psfs: [[[1, "a"]]] }, /finite numbers/],
-      [{ type: "WienerDeconvolution", psfs: [[[1]]], is_trainable_psf: true }, /learnable PSF is not ported/],
+      [{ type: "WienerDeconvolution", psfs: [[[1]]], is_trainable_psf: true, max_trainable: [3] }, /network\.max_trainable.*\[h, w\]/],
       [{ type: "WienerDeconvolution", psfs: [[[1]]], return_frequency: true }, /network\.return_frequency/],
       [{ type: "WienerDeconvolution", psfs: [[[1]]], noise_weight: "0.1" }, /network\.noise_weight.*a number/],
     ];

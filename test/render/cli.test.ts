@@ -5,7 +5,8 @@ import * as path from "node:path";
 import { main } from "../../src/cli/main";
 import { readImage, writeImage } from "../../src/io/image";
 import { gridFromArray, pcaBasis, writeBasisFile, readBasisFile } from "../../src/basis";
-import { hwcToPlanar, renderFft } from "../../src/render";
+import { renderFft } from "../../src/render";
+import { imageToPlanar } from "../../src/array";
 import { Rng } from "../../src/util/rng";
 
 describe("svd render CLI", function () {
@@ -18,7 +19,7 @@ describe("svd render CLI", function () {
       const basis = await pcaBasis(gridFromArray({ data: psfs, shape: [3, 3, 3, 5, 5] }, { height: 20, width: 24 }), { components: 2 });
       const bfile = path.join(dir, "PSFs_with_basis.h5");
       await writeBasisFile(bfile, basis, { dtype: "float32" });
-      const img = { data: Float32Array.from({ length: 20 * 24 * 3 }, () => rng.random()), shape: [20, 24, 3] as [number, number, number] };
+      const img = { data: Float32Array.from({ length: 20 * 24 * 3 }, () => rng.random()), height: 20, width: 24, channels: 3 };
       await writeImage(path.join(dir, "in.png"), img);
       process.env.SVD_QUIET = "1";
       assert.equal(await main(["node", "svd", "render", "--basis", bfile, "--input", path.join(dir, "in.png"), "--out", path.join(dir, "out.png"), "--bit-depth", "16"]), 0);
@@ -26,7 +27,7 @@ describe("svd render CLI", function () {
       assert.equal(out.bitDepth, 16);
       const input = await readImage(path.join(dir, "in.png"));
       const b = await readBasisFile(bfile);
-      const ref = renderFft(hwcToPlanar(input.data, 20, 24, 3), b.psfs, b.coef);
+      const ref = renderFft(imageToPlanar(input), b.psfs, b.coef);
       for (let y = 0; y < 20; y++)
         for (let x = 0; x < 24; x++)
           for (let c = 0; c < 3; c++) {
@@ -39,7 +40,7 @@ describe("svd render CLI", function () {
       assert.equal(await main(["node", "svd", "render", "--basis", bfile, "--input", path.join(dir, "in.png"), "--out", path.join(dir, "zero.png"), "--threads", "0"]), 1);
       assert.ok(!fs.existsSync(path.join(dir, "zero.png")));
       // Wrong image size: a clear error, no output.
-      await writeImage(path.join(dir, "small.png"), { data: new Float32Array(10 * 10 * 3), shape: [10, 10, 3] });
+      await writeImage(path.join(dir, "small.png"), { data: new Float32Array(10 * 10 * 3), height: 10, width: 10, channels: 3 });
       assert.equal(await main(["node", "svd", "render", "--basis", bfile, "--input", path.join(dir, "small.png"), "--out", path.join(dir, "bad.png")]), 1);
       assert.ok(!fs.existsSync(path.join(dir, "bad.png")));
     } finally {

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { initBackend } from "../../src/backend";
 import { Rng } from "../../src/util/rng";
-import type { NdArray } from "../../src/util/ndarray";
+import type { NdArray } from "../../src/array";
 import { addNoise } from "../../src/data/noise";
 import { basisApproximationError, basisPsfField, FftRenderer, gridPsfField, renderDense, renderFft, renderTf, type RenderOptions } from "../../src/render";
 import { cellCentreAxes, gridFromArray, linearWeights, upsampleMap } from "../../src/basis";

@@ -152,12 +152,12 @@ describe("viz figures for papers", function () {
     // A constant error of 0.1 everywhere: PSNR is exactly 10 log10(1 / 0.01) = 20 dB.
     const offset = sharpImg.map((v) => 0.8 * v + 0.1);
     const soft = sharpImg.map((v, i) => 0.5 * v + 0.25 + 0.05 * Math.sin(i));
-    const img = (d: Float32Array) => ({ data: d, shape: [n, n, 3] });
+    const img = (d: Float32Array) => ({ data: d, height: n, width: n, channels: 3 });
     const crop = { x: 4, y: 6, width: 24, height: 20 };
-    function cropOf(d: Float32Array): { data: Float32Array; shape: number[] } {
+    function cropOf(d: Float32Array): { data: Float32Array; height: number; width: number; channels: number } {
       const out: number[] = [];
       for (let y = crop.y; y < crop.y + crop.height; y++) for (let x = crop.x; x < crop.x + crop.width; x++) out.push(...d.subarray(3 * (y * n + x), 3 * (y * n + x) + 3));
-      return { data: Float32Array.from(out), shape: [crop.height, crop.width, 3] };
+      return { data: Float32Array.from(out), height: crop.height, width: crop.width, channels: 3 };
     }
 
     it("label every view and crop with src/metrics' PSNR and SSIM against the reference", async function () {
@@ -168,7 +168,8 @@ describe("viz figures for papers", function () {
       for (const want of ["restoration", "sharp", "offset", "soft", "sharp (zoom)", "offset (zoom)", "soft (zoom)"]) assert.ok(t.includes(want), `no <text> "${want}"`);
       const labels = t.filter((s) => s.startsWith("PSNR") || s === "reference");
       assert.equal(labels.length, 6);
-      const expected = (a: { data: Float32Array; shape: number[] }, ref: { data: Float32Array; shape: number[] }): string =>
+      type Img = ReturnType<typeof img>;
+      const expected = (a: Img, ref: Img): string =>
         `PSNR ${psnr(a, ref).toFixed(2)} dB · SSIM ${ssim(a, ref).toFixed(3)}`;
       assert.deepEqual(labels, [
         "reference",
@@ -185,7 +186,7 @@ describe("viz figures for papers", function () {
       const small = { x: 0, y: 0, width: 8, height: 8 };
       const b = await viz.compareImages([{ title: "offset", image: img(offset) }], { reference: img(sharpImg), crop: small });
       assert.ok(texts(b.vectorSvg!).includes("PSNR 20.00 dB · SSIM n/a (< 11 px)"));
-      await assert.rejects(async () => viz.compareImages([{ title: "a", image: img(offset) }], { reference: { data: new Float32Array(12), shape: [2, 2, 3] } }), /reference is 2x2x3, expected 48x48x3/);
+      await assert.rejects(async () => viz.compareImages([{ title: "a", image: img(offset) }], { reference: { data: new Float32Array(12), height: 2, width: 2, channels: 3 } }), /reference is 2x2x3, expected 48x48x3/);
     });
   });
 });

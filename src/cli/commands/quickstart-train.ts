@@ -7,7 +7,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { initBackend } from "../../backend";
-import { SyntheticBlurDataset, type ImageHWC } from "../../data";
+import { SyntheticBlurDataset } from "../../data";
+import type { ImageHWC } from "../../array";
 import { createNonBlindModel, nonblind } from "../../models";
 import { writeFileAtomic } from "../../util";
 import { meanScores, restoreImage, scoreRestorations, type RestorationScore, writeTrainingReport, type ReportComparison, Trainer } from "../../train";

@@ -41,7 +41,7 @@ export const quickstartSteps: QuickstartStep[] = [
     name: "render: a procedural scene blurred with the basis (scatter, zero padding) -> sharp.png, blurred.png",
     async run(outDir) {
       const scene = scenes.naturalScene(new Rng("quickstart-scene"), 256, 256, 3);
-      await writeImage(path.join(outDir, "sharp.png"), { data: scene.data, shape: [scene.height, scene.width, scene.channels] });
+      await writeImage(path.join(outDir, "sharp.png"), scene);
       await runRender({ basis: path.join(outDir, "PSFs_with_basis.h5"), input: path.join(outDir, "sharp.png"), out: path.join(outDir, "blurred.png") });
     },
   },

@@ -3,7 +3,8 @@ import { ArgumentError, Rng } from "../../util";
 import { readImage, writeImage } from "../../io";
 import { readBasisFile } from "../../basis";
 import * as os from "node:os";
-import { FftRenderer, FftRenderPool, hwcToPlanar, planarToHwc, type Boundary, type RenderForm } from "../../render";
+import { FftRenderer, FftRenderPool, type Boundary, type RenderForm } from "../../render";
+import { imageToPlanar, planarToImage } from "../../array";
 import { addNoise, type NoiseModel } from "../../data";
 import { parseNumber, parseSeed } from "../options";
 
@@ -69,7 +70,7 @@ export async function runRender(options: RenderOptions): Promise<void> {
   const basis = await readBasisFile(opts.basis);
   const [C, , H, W] = basis.coef.shape as [number, number, number, number];
   const img = await readImage(opts.input, { channels: C === 1 ? "gray" : C === 3 ? "rgb" : "keep" });
-  const [h, w, c] = img.shape;
+  const { height: h, width: w, channels: c } = img;
   if (h !== H || w !== W) throw new ArgumentError("--input", `an image of ${W}x${H} pixels (the basis coefficient maps' size)`, `${w}x${h} (${opts.input})`);
   if (c !== C) throw new ArgumentError("--input", `${C} channels (the basis')`, `${c} channels (${opts.input})`);
   const [, m] = basis.coef.shape as [number, number];
@@ -77,7 +78,8 @@ export async function runRender(options: RenderOptions): Promise<void> {
   if (!Number.isInteger(threads)) throw new ArgumentError("--threads", "a whole number of threads or auto", opts.threads);
   const rendererOptions = { form: opts.form as RenderForm, boundary: opts.boundary as Boundary };
   const t0 = Date.now();
-  const image = hwcToPlanar(img.data, h, w, c);
+  // Planar through render and noise: the noise draws keep their (C, H, W) order.
+  const image = imageToPlanar(img);
   let y: Awaited<ReturnType<FftRenderPool["render"]>>;
   const renderer = new FftRenderer(basis.psfs, rendererOptions);
   // One job per (channel, tile row): more threads than jobs would only idle.
@@ -91,7 +93,7 @@ export async function runRender(options: RenderOptions): Promise<void> {
     }
   } else y = renderer.render(image, basis.coef);
   y = addNoise(y, noise, new Rng(parseSeed(opts.seed)));
-  await writeImage(opts.out, planarToHwc(y), { bitDepth: Number(opts.bitDepth) as 8 | 16 });
+  await writeImage(opts.out, planarToImage(y), { bitDepth: Number(opts.bitDepth) as 8 | 16 });
   const used = Math.min(threads, jobs);
   process.stdout.write(`${opts.out}: ${w}x${h}x${c} rendered in ${((Date.now() - t0) / 1000).toFixed(2)} s (${used} thread${used === 1 ? "" : "s"})\n`);
 }

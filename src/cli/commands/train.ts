@@ -36,6 +36,7 @@ export function registerTrain(program: Command): void {
       const { opt, test, overrides } = parseTrainArgs(args);
       const r = await train(opt, { test, overrides });
       const last = r.steps[r.steps.length - 1];
+      if (r.pretrained) process.stdout.write(`pretrained weights: ${r.pretrained.summary}\n`);
       process.stdout.write(
         `${r.experimentsRoot}: ${r.steps.length} steps` + (last ? `, final loss ${last.loss_all!.toPrecision(4)}` : "") +
           (r.validation.length ? `, validation ${JSON.stringify(r.validation[r.validation.length - 1])}` : "") + "\n",

@@ -4,8 +4,8 @@
  */
 import type { Command } from "commander";
 import { initBackend } from "../../backend";
-import { convertToSafetensors } from "../../io/weights";
-import { formatWeightsInfo, weightsInfo } from "../../models/weights-info";
+import { convertToSafetensors } from "../../io";
+import { formatWeightsInfo, weightsInfo, weightsInfoJson } from "../../models";
 
 export function registerWeights(program: Command): void {
   const weights = program.command("weights").description("inspect and convert network weights (PyTorch .pth/.pt/.bin checkpoints, safetensors)");
@@ -17,7 +17,7 @@ export function registerWeights(program: Command): void {
     .action(async (file: string, o: { key?: string; json?: boolean }) => {
       const { tf } = await initBackend();
       const info = weightsInfo(tf, file, { key: o.key });
-      process.stdout.write(o.json ? JSON.stringify(info, null, 1) + "\n" : formatWeightsInfo(info));
+      process.stdout.write(o.json ? JSON.stringify(weightsInfoJson(info), null, 1) + "\n" : formatWeightsInfo(info));
     });
   weights
     .command("convert <input> <output>")

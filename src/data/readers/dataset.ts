@@ -14,7 +14,8 @@
 import { Rng } from "../../util/rng";
 import type { BlurOperator } from "../blur";
 import { TransformPipeline } from "../transforms/pipeline";
-import type { ImageHWC, PairSample, SampleMeta } from "../types";
+import type { PairSample, SampleMeta } from "../types";
+import type { ImageHWC } from "../../array";
 
 export interface PairDataset {
   /** registry name of the reader that made it */

@@ -7,7 +7,8 @@
 import type { Rng } from "../../util/rng";
 import { Rng as RngClass } from "../../util/rng";
 import type { ImageSource } from "../sources";
-import type { ImageHWC, SampleMeta } from "../types";
+import type { SampleMeta } from "../types";
+import type { ImageHWC } from "../../array";
 import type { RawPairSource } from "./dataset";
 
 export class SourcePairSource implements RawPairSource {

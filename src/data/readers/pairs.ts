@@ -8,7 +8,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { InputFileError } from "../../util/errors";
 import { readImageFile } from "../../io/image";
-import type { ImageHWC, SampleMeta, SplitName } from "../types";
+import type { SampleMeta, SplitName } from "../types";
+import type { ImageHWC } from "../../array";
 import type { RawPairSource } from "./dataset";
 import { isImageFile, listFilesRecursive } from "./files";
 

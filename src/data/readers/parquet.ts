@@ -10,7 +10,8 @@ import { parse as parseYaml } from "yaml";
 import { InputFileError } from "../../util/errors";
 import { decodeImage } from "../../io/image";
 import { loadHyparquet, type Any } from "../../io/esm";
-import type { ImageHWC, SampleMeta, SplitName } from "../types";
+import type { SampleMeta, SplitName } from "../types";
+import type { ImageHWC } from "../../array";
 import type { RawPairSource } from "./dataset";
 import { globToRegExp, listFilesRecursive } from "./files";
 

@@ -11,7 +11,8 @@
 import { anything, object, satisfies, string, withDefault, withDefaultForNull, type Infer } from "../../config/schema";
 import { symmetricIndex } from "../../util/border";
 import { Rng } from "../../util/rng";
-import type { ImageHWC, PairSample } from "../types";
+import type { PairSample } from "../types";
+import type { ImageHWC } from "../../array";
 import type { PairDataset } from "./dataset";
 
 export interface SyntheticBlurOptions {

@@ -4,7 +4,7 @@
  * drawn front to back and only paint still-uncovered pixels, stopping when the image is covered.
  */
 import type { Rng } from "../../util/rng";
-import { makeImage, type ImageHWC } from "../types";
+import { makeImage, type ImageHWC } from "../../array";
 
 export interface DeadLeavesOptions {
   rMinPx?: number;

@@ -1,6 +1,6 @@
 /** Built-in synthetic scenes by name; every generator is a pure function of its Rng and size. */
 import type { Rng } from "../../util/rng";
-import type { ImageHWC } from "../types";
+import type { ImageHWC } from "../../array";
 import { deadLeaves } from "./dead-leaves";
 import { naturalScene } from "./natural";
 import { siemensStar } from "./siemens-star";

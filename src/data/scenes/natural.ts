@@ -5,7 +5,7 @@
  * a spectrum close to natural images.
  */
 import type { Rng } from "../../util/rng";
-import { makeImage, type ImageHWC } from "../types";
+import { makeImage, type ImageHWC } from "../../array";
 
 /** Octave value noise in [0, 1]: lattice values smoothly interpolated, amplitudes halving per octave. */
 export function fractalNoise(rng: Rng, height: number, width: number, baseCells = 4, octaves = 6): Float32Array {

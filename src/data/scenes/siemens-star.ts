@@ -5,7 +5,7 @@
  */
 import { siemensStarTarget } from "../../metrics/targets";
 import { cropCenter, toChannels } from "../transforms/geometry";
-import { makeImage, type ImageHWC } from "../types";
+import { makeImage, type ImageHWC } from "../../array";
 
 export interface SiemensStarOptions {
   spokes?: number;

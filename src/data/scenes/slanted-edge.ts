@@ -5,7 +5,7 @@
  */
 import { slantedEdgeTarget } from "../../metrics/targets";
 import { toChannels } from "../transforms/geometry";
-import { makeImage, type ImageHWC } from "../types";
+import type { ImageHWC } from "../../array";
 
 export interface SlantedEdgeOptions {
   angleDeg?: number;
@@ -15,5 +15,5 @@ export interface SlantedEdgeOptions {
 
 export function slantedEdge(height: number, width: number, channels: number, o: SlantedEdgeOptions = {}): ImageHWC {
   const t = slantedEdgeTarget({ height: Math.max(8, height), width: Math.max(8, width), angleDeg: o.angleDeg ?? 5, low: o.dark, high: o.bright, supersample: 8 });
-  return toChannels(makeImage(t.shape[0], t.shape[1], 1, t.data), channels);
+  return toChannels(t, channels);
 }

@@ -5,7 +5,7 @@
  */
 import type { Rng } from "../../util/rng";
 import { PixelStream } from "../pixel-noise";
-import { makeImage, type ImageHWC } from "../types";
+import { makeImage, type ImageHWC } from "../../array";
 
 export function whiteNoise(rng: Rng, height: number, width: number, channels: number): ImageHWC {
   const img = makeImage(height, width, channels);

@@ -10,7 +10,8 @@ import type { Rng } from "../../util/rng";
 import { readImageFile } from "../../io/image";
 import { isImageFile, listFilesRecursive } from "../readers/files";
 import { sceneGenerators, sceneNames } from "../scenes";
-import type { ImageHWC, SampleMeta } from "../types";
+import type { SampleMeta } from "../types";
+import type { ImageHWC } from "../../array";
 
 export interface ImageSource {
   readonly length: number;

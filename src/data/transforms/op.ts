@@ -5,7 +5,8 @@
 import type { Configurable, ConfigWhere } from "../../config/registry";
 import type { Rng } from "../../util/rng";
 import type { BlurOperator } from "../blur";
-import type { ImageHWC, SampleMeta } from "../types";
+import type { SampleMeta } from "../types";
+import type { ImageHWC } from "../../array";
 
 export interface TransformCall {
   rng: Rng;

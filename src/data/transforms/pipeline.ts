@@ -13,7 +13,7 @@
  */
 import { parseOptions } from "../../config/registry";
 import { ConfigError } from "../../util/errors";
-import type { ImageHWC } from "../types";
+import type { ImageHWC } from "../../array";
 import { transforms } from "./catalogue";
 import type { TransformCall } from "./op";
 

@@ -6,7 +6,7 @@
  *   reflection (util/border "symmetric", scipy's 'reflect', the same extension SyntheticBlur blurs with) up to a power-of-two
  *   size, deconvolved circularly, then cropped back: no wrap-around between opposite borders.
  */
-import type { ImageHWC } from "../../data/types";
+import type { ImageHWC } from "../../array";
 import { nextPowerOfTwo } from "../../fft";
 import { symmetricIndex } from "../../util/border";
 

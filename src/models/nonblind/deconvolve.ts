@@ -3,7 +3,7 @@
  * (one plane shared by all channels, or one per channel) -> the restored HWC image. Channels that
  * share a PSF are deconvolved two at a time in one complex transform.
  */
-import type { ImageHWC } from "../../data/types";
+import type { ImageHWC, NumericArray } from "../../array";
 import { ArgumentError } from "../../util/errors";
 import { extractPlane, insertPlane, planeGeometry, type Boundary } from "./boundary";
 import { fistaPlanes, type FistaOptions } from "./fista";
@@ -11,24 +11,19 @@ import { FourierConvolution, type PsfPlane } from "./operator";
 import { richardsonLucyPlanes, type RichardsonLucyOptions } from "./richardson-lucy";
 import { wienerPlanes, type WienerOptions } from "./wiener";
 
-/** A PSF in HWC layout: `channels` is 1 (shared) or the image's channel count. Centre at (floor(h/2), floor(w/2)). */
-export interface PsfKernel {
-  data: ArrayLike<number>;
-  height: number;
-  width: number;
-  channels: number;
-}
+// PSFs are images too (ImageHWC on any numeric storage): `channels` is 1 (one PSF shared by all
+// channels) or the image's channel count; the centre is at (floor(h/2), floor(w/2)).
 
 export type PlaneSolver = (op: FourierConvolution, y: readonly Float64Array[]) => Float64Array[];
 
-function psfPlane(psf: PsfKernel, c: number): PsfPlane {
+function psfPlane(psf: ImageHWC<NumericArray>, c: number): PsfPlane {
   if (psf.channels === 1) return psf;
   const data = new Float64Array(psf.height * psf.width);
   for (let i = 0; i < data.length; i++) data[i] = psf.data[i * psf.channels + c]!;
   return { data, height: psf.height, width: psf.width };
 }
 
-export function deconvolveImage(img: ImageHWC, psf: PsfKernel, boundary: Boundary, solve: PlaneSolver): ImageHWC {
+export function deconvolveImage(img: ImageHWC, psf: ImageHWC<NumericArray>, boundary: Boundary, solve: PlaneSolver): ImageHWC {
   const C = img.channels;
   if (psf.channels !== 1 && psf.channels !== C) throw new ArgumentError("psf", `a PSF with 1 or ${C} channels (one per image channel)`, `${psf.channels} channels`);
   if (psf.data.length !== psf.height * psf.width * psf.channels) throw new ArgumentError("psf", `${psf.height}x${psf.width}x${psf.channels} values`, `${psf.data.length} values`);
@@ -53,20 +48,20 @@ export interface BoundaryOption {
   boundary?: Boundary;
 }
 
-export function wienerDeconvolve(img: ImageHWC, psf: PsfKernel, o: WienerOptions & BoundaryOption): ImageHWC {
+export function wienerDeconvolve(img: ImageHWC, psf: ImageHWC<NumericArray>, o: WienerOptions & BoundaryOption): ImageHWC {
   return deconvolveImage(img, psf, o.boundary ?? "reflect", (op, y) => wienerPlanes(op, y, o));
 }
 
-export function richardsonLucy(img: ImageHWC, psf: PsfKernel, o: RichardsonLucyOptions & BoundaryOption): ImageHWC {
+export function richardsonLucy(img: ImageHWC, psf: ImageHWC<NumericArray>, o: RichardsonLucyOptions & BoundaryOption): ImageHWC {
   return deconvolveImage(img, psf, o.boundary ?? "reflect", (op, y) => richardsonLucyPlanes(op, y, o));
 }
 
-export function fistaDeconvolve(img: ImageHWC, psf: PsfKernel, o: FistaOptions & BoundaryOption): ImageHWC {
+export function fistaDeconvolve(img: ImageHWC, psf: ImageHWC<NumericArray>, o: FistaOptions & BoundaryOption): ImageHWC {
   return deconvolveImage(img, psf, o.boundary ?? "reflect", (op, y) => fistaPlanes(op, y, o).x);
 }
 
 /** Blurs an image with the same operator (convolution, chosen boundary): the forward model the deconvolvers invert. */
-export function blurImage(img: ImageHWC, psf: PsfKernel, boundary: Boundary = "reflect"): ImageHWC {
+export function blurImage(img: ImageHWC, psf: ImageHWC<NumericArray>, boundary: Boundary = "reflect"): ImageHWC {
   return deconvolveImage(img, psf, boundary, (op, y) => {
     const outs = y.map((p) => new Float64Array(p.length));
     op.forward(y, outs);
@@ -75,7 +70,7 @@ export function blurImage(img: ImageHWC, psf: PsfKernel, boundary: Boundary = "r
 }
 
 /** A normalised Gaussian PSF (size odd, default 2·ceil(3σ)+1) with one shared channel. */
-export function gaussianPsf(sigmaPx: number, size?: number): PsfKernel {
+export function gaussianPsf(sigmaPx: number, size?: number): ImageHWC<Float64Array> {
   const k = size ?? 2 * Math.max(1, Math.ceil(3 * sigmaPx)) + 1;
   const c = Math.floor(k / 2);
   const data = new Float64Array(k * k);

@@ -1,3 +1,11 @@
-export * from "./propagate";
-export * from "./bessel";
-export * from "./resample";
+export {
+  fieldPower,
+  propagate,
+  fresnelScaled,
+  intensity,
+  type Field,
+  type PropagateOptions,
+  type Method,
+} from "./propagate";
+export { besselJ0, besselJ1, besselK0, besselK1, airy } from "./bessel";
+export { integrateToPixels, type FineImage } from "./resample";

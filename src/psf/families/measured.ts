@@ -74,10 +74,10 @@ export const measuredFamily: PsfFamily<ReturnType<typeof schema.parse>> = {
   async create(p, ctx) {
     const dir = path.dirname(ctx.configFile);
     const capture = await readImage(path.resolve(dir, p.capture), { channels: "keep" });
-    const channels = capture.shape[2] === 1 ? 1 : ctx.wavelengthsNm.length;
-    const img = capture.shape[2] === 1 ? capture : { data: pickChannels(capture.data, capture.shape[2], channels), shape: [capture.shape[0], capture.shape[1], channels] as [number, number, number] };
-    if (capture.shape[2] !== 1 && capture.shape[2] < channels)
-      throw new ConfigError(ctx.configFile, `${ctx.keyPath}.capture`, `a grey image or one with ${channels} channels (one per wavelength)`, p.capture, `it has ${capture.shape[2]}`);
+    const channels = capture.channels === 1 ? 1 : ctx.wavelengthsNm.length;
+    const img = capture.channels === 1 ? capture : { data: pickChannels(capture.data, capture.channels, channels), height: capture.height, width: capture.width, channels };
+    if (capture.channels !== 1 && capture.channels < channels)
+      throw new ConfigError(ctx.configFile, `${ctx.keyPath}.capture`, `a grey image or one with ${channels} channels (one per wavelength)`, p.capture, `it has ${capture.channels}`);
     const background = p.background ? await readImage(path.resolve(dir, p.background), { channels: "keep" }) : undefined;
     try {
       const spots = extractSpotGrid(img, { rows: p.spots[0] as number, cols: p.spots[1] as number, kernelSize: ctx.kernelSize, background, threshold: p.threshold, normalize: p.normalize });

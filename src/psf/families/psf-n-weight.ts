@@ -12,6 +12,7 @@
  */
 import * as path from "node:path";
 import { object, string } from "../../config/schema";
+import type { NdArray } from "../../array";
 import { H5File } from "../../io/hdf5";
 import { ConfigError } from "../../util/errors";
 import type { FieldPoint, PsfSample, PsfSource } from "../source";
@@ -29,7 +30,7 @@ export class WeightedBasisSource implements PsfSource {
    */
   constructor(
     readonly kernelSize: number,
-    readonly basis: { data: Float32Array; shape: number[] },
+    readonly basis: NdArray,
     readonly coefShape: number[],
     private readonly readCoefRow: (c: number, row: number) => Float32Array,
     readonly sensor: { heightPx: number; widthPx: number },

@@ -4,7 +4,8 @@
  * `createBlur` has the BlurFactory signature; the basis file must exist but is not read.
  */
 import * as fs from "node:fs";
-import type { BlurFactory, BlurOperator, ImageHWC } from "../../../src/data";
+import type { BlurFactory, BlurOperator } from "../../../src/data";
+import type { ImageHWC } from "../../../src/array";
 
 export function boxBlur(height: number, width: number, channels: number, radius: number): BlurOperator {
   return {

@@ -1,17 +1,9 @@
 /**
- * The typed-array image form every CPU metric accepts: HWC (or HW for one channel) on any numeric
- * typed array, e.g. `ImageArray` from io/image (Float32Array in [0, 1]) or raw 8-bit codes with
- * `dataRange: 255`.
+ * Shape checks, border crops and luma for the CPU metrics. Every CPU metric takes `ImageHWC` (src/array)
+ * on any numeric typed array: float data in [0, 1], or raw codes with `peak` (or `dataRange`) 255.
  */
 import { ArgumentError } from "../util/errors";
-
-export type NumericArray = Float32Array | Float64Array | Uint8Array | Uint16Array | Uint8ClampedArray | Int32Array | number[];
-
-export interface ImageLike {
-  data: NumericArray;
-  /** [height, width] or [height, width, channels] */
-  shape: readonly number[];
-}
+import type { ImageHWC, NumericArray } from "../array";
 
 export interface Dims {
   h: number;
@@ -19,21 +11,24 @@ export interface Dims {
   c: number;
 }
 
-export function dimsOf(img: ImageLike, name: string): Dims {
-  const s = img.shape;
-  if (!(s.length === 2 || s.length === 3) || s.some((d) => !Number.isInteger(d) || d < 1)) {
-    throw new ArgumentError(`${name}.shape`, "[height, width] or [height, width, channels] of positive integers", [...s]);
+export function dimsOf(img: ImageHWC<NumericArray>, name: string): Dims {
+  const { height: h, width: w, channels: c } = img;
+  if (![h, w, c].every((d) => Number.isInteger(d) && d >= 1)) {
+    throw new ArgumentError(`${name}`, "an image with positive integer height, width and channels", `${h}x${w}x${c}`);
   }
-  const [h, w] = s as [number, number];
-  const c = s.length === 3 ? (s[2] as number) : 1;
   if (img.data.length !== h * w * c) {
-    throw new ArgumentError(`${name}.data`, `length ${h}*${w}*${c} = ${h * w * c} for shape [${s.join(", ")}]`, `length ${img.data.length}`);
+    throw new ArgumentError(`${name}.data`, `length ${h}*${w}*${c} = ${h * w * c} for shape [${h}, ${w}, ${c}]`, `length ${img.data.length}`);
   }
   return { h, w, c };
 }
 
+/** The data range of a comparison: the option, else the reference image's `peak`, else 1. */
+export function dataRangeOf(opts: { dataRange?: number }, img: ImageHWC<NumericArray>): number {
+  return opts.dataRange ?? img.peak ?? 1;
+}
+
 /** Checks that two images have identical shapes and returns it. */
-export function sameDims(a: ImageLike, b: ImageLike): Dims {
+export function sameDims(a: ImageHWC<NumericArray>, b: ImageHWC<NumericArray>): Dims {
   const da = dimsOf(a, "image1");
   const db = dimsOf(b, "image2");
   if (da.h !== db.h || da.w !== db.w || da.c !== db.c) {
@@ -43,7 +38,7 @@ export function sameDims(a: ImageLike, b: ImageLike): Dims {
 }
 
 /** Removes `border` pixels from every side (as BasicSR's crop_border); returns a Float64 HWC copy. */
-export function cropBorder(img: ImageLike, border: number): { data: Float64Array; shape: [number, number, number] } {
+export function cropBorder(img: ImageHWC<NumericArray>, border: number): ImageHWC<Float64Array> {
   const { h, w, c } = dimsOf(img, "image");
   if (!Number.isInteger(border) || border < 0) throw new ArgumentError("cropBorder", "a non-negative integer", border);
   const oh = h - 2 * border;
@@ -56,7 +51,7 @@ export function cropBorder(img: ImageLike, border: number): { data: Float64Array
     const row = ((y + border) * w + border) * c;
     for (let i = 0; i < ow * c; i++) out[k++] = src[row + i] as number;
   }
-  return { data: out, shape: [oh, ow, c] };
+  return { data: out, height: oh, width: ow, channels: c, peak: img.peak };
 }
 
 /**
@@ -66,7 +61,7 @@ export function cropBorder(img: ImageLike, border: number): { data: Float64Array
  * `scale` is the value of full white in the input (1 for [0, 1] data, 255 for 8-bit codes); the output is
  * in the same units. PSNR on Y therefore equals BasicSR's / skimage's PSNR on Y with data range 255.
  */
-export function rgbToY(img: ImageLike, scale = 1): { data: Float64Array; shape: [number, number, number] } {
+export function rgbToY(img: ImageHWC<NumericArray>, scale = 1): ImageHWC<Float64Array> {
   const { h, w, c } = dimsOf(img, "image");
   if (c !== 3) throw new ArgumentError("image", "3 (RGB) channels for the Y channel", `${c} channel(s)`);
   const out = new Float64Array(h * w);
@@ -77,5 +72,5 @@ export function rgbToY(img: ImageLike, scale = 1): { data: Float64Array; shape: 
     const b = (src[3 * p + 2] as number) / scale;
     out[p] = ((16 + 65.481 * r + 128.553 * g + 24.966 * b) / 255) * scale;
   }
-  return { data: out, shape: [h, w, 1] };
+  return { data: out, height: h, width: w, channels: 1, peak: img.peak };
 }
