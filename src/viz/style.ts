@@ -99,7 +99,7 @@ export function vegaLiteConfig(): Record<string, unknown> {
       tickWidth: ptToPx(LINE_PT.axis),
       gridWidth: ptToPx(LINE_PT.axis),
     },
-    legend: { labelFontSize: tick, titleFontSize: label, titleFontWeight: "normal" },
+    legend: { labelFontSize: tick, titleFontSize: label, titleFontWeight: "normal", symbolSize: 40 },
     header: { labelFontSize: label, titleFontSize: label },
     line: { strokeWidth: ptToPx(LINE_PT.data) },
     rule: { strokeWidth: ptToPx(LINE_PT.rule), color: NEUTRAL.rule },

@@ -145,8 +145,10 @@ export function explainedVariance(ratios: Num, opts: { title?: string } = {}): M
   });
   const spec: VegaLiteSpec = {
     title: opts.title ?? "Explained variance of the PSF basis",
-    ...chartSize("single"),
-    autosize: FIT,
+    // Plot area for about one column in total: vega's "fit" sizing drops the title of this
+    // two-axis layer chart, so the room for the two axes is set aside by hand.
+    width: chartSize("single").width - 115,
+    height: Math.round(chartSize("single").height * 0.75),
     data: { values },
     encoding: { x: { field: "component", type: "ordinal", title: "component" } },
     layer: [
