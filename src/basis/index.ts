@@ -35,4 +35,14 @@ export {
   type BasisArrays,
 } from "./file";
 export { writeBasisPreviews } from "./preview";
+export {
+  assessBasis,
+  assessAndWarn,
+  relativeErrorMap,
+  DEFAULT_MAX_RELATIVE_ERROR,
+  type BasisQuality,
+  type BasisQualityOptions,
+  type ChannelQuality,
+  type QualityInput,
+} from "./quality";
 export { loadBasisConfig, type BasisConfig } from "./config";

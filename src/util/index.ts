@@ -1,4 +1,4 @@
-export { assertArg, SvdError, ConfigError, InputFileError, ArgumentError } from "./errors";
+export { assertArg, assertIndex, SvdError, ConfigError, InputFileError, ArgumentError } from "./errors";
 export { type Seed, Rng } from "./rng";
 export { encodeFloat16, decodeFloat16 } from "./float16";
 export { writeFileAtomic, withAtomicOutput } from "./atomic";

@@ -88,3 +88,4 @@ export { plotly, surface, plotlyLines, type PlotlyFigure } from "./plotly";
 export { metricTable, type Cell, type TableOptions } from "./tables";
 export { useNotebookProgress, liveCurve, notebookProgress, LiveCurve } from "./live";
 export { figureToSvg, figureToPng, saveFigure, EXPORT_DPI } from "./export";
+export { trainingCurves, trainingCurvesSpec, DEFAULT_TRAINING_PANELS, type TrainingPanel, type TrainingCurveOptions } from "./training";
