@@ -22,6 +22,8 @@ import { compareWithCpu, randArray } from "./compare-backends";
 
 type Tf = typeof tfTypes;
 type Pad = "same" | "valid" | number[][];
+/** An NHWC (input) or HWIO (filter) shape: tf.zeros of a Tensor4D needs the rank in the type. */
+type Shape4 = [number, number, number, number];
 const TOLERANCE = 1e-5;
 
 describe("native oneDNN kernels vs cpu backend", function () {
@@ -52,12 +54,12 @@ describe("native oneDNN kernels vs cpu backend", function () {
     if (worst) console.log(`      largest relative error vs cpu over all cases: ${worst.toExponential(2)}`);
   });
 
-  const outShapeOf = (op: (x: tfTypes.Tensor4D, w: tfTypes.Tensor4D) => tfTypes.Tensor, x: number[], k: number[]) => {
+  const outShapeOf = (op: (x: tfTypes.Tensor4D, w: tfTypes.Tensor4D) => tfTypes.Tensor, x: Shape4, k: Shape4) => {
     tf.setBackend("cpu");
     return tf.tidy(() => op(tf.zeros(x) as tfTypes.Tensor4D, tf.zeros(k) as tfTypes.Tensor4D).shape);
   };
 
-  const convCases: Array<{ name: string; x: number[]; k: number[]; s: number; pad: Pad }> = [
+  const convCases: Array<{ name: string; x: Shape4; k: Shape4; s: number; pad: Pad }> = [
     { name: "3x3 same", x: [2, 9, 8, 5], k: [3, 3, 5, 6], s: 1, pad: "same" },
     { name: "3x3 valid", x: [2, 9, 8, 5], k: [3, 3, 5, 4], s: 1, pad: "valid" },
     { name: "1x1", x: [3, 6, 7, 8], k: [1, 1, 8, 5], s: 1, pad: "valid" },
@@ -85,7 +87,7 @@ describe("native oneDNN kernels vs cpu backend", function () {
     });
   }
 
-  const dwCases: Array<{ name: string; x: number[]; k: number[]; s: number; pad: Pad }> = [
+  const dwCases: Array<{ name: string; x: Shape4; k: Shape4; s: number; pad: Pad }> = [
     { name: "3x3 same", x: [2, 9, 8, 6], k: [3, 3, 6, 1], s: 1, pad: "same" },
     { name: "3x3 valid multiplier 2", x: [2, 7, 8, 3], k: [3, 3, 3, 2], s: 1, pad: "valid" },
     { name: "3x3 stride 2 same", x: [2, 9, 8, 4], k: [3, 3, 4, 1], s: 2, pad: "same" },
