@@ -29,6 +29,9 @@ export interface DnnlAddon {
   version(): string;
 }
 
+/** Every function DnnlAddon declares (checked on load). */
+const addonFunctions: Array<keyof DnnlAddon> = ["conv", "matmul", "denseBackward", "sumMiddle", "channelBinary", "adamw", "setThreads", "threads", "version"];
+
 export interface NativeStatus {
   /** native/build/svd_dnnl.node exists. */
   built: boolean;
@@ -80,6 +83,9 @@ export function loadAddon(): DnnlAddon | null {
     if (process.env.OMP_WAIT_POLICY === undefined) process.env.OMP_WAIT_POLICY = "passive";
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(addonPath) as DnnlAddon;
+    // A build from older sources lacks newer kernels: refuse it rather than fail mid-training.
+    const missing = addonFunctions.filter((f) => typeof (mod as unknown as Record<string, unknown>)[f] !== "function");
+    if (missing.length) throw new Error(`the build is older than native/ (no ${missing.join(", ")}); run npm run build:native`);
     mod.setThreads(requestedThreads());
     status.threads = mod.threads();
     status.dnnlVersion = mod.version();
