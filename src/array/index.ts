@@ -31,6 +31,12 @@ export interface ImageHWC<T extends NumericArray = Float32Array> {
   peak?: number;
 }
 
+/** An image size in pixels (e.g. a resize target). */
+export interface ImageSize {
+  height: number;
+  width: number;
+}
+
 export function sizeOf(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;

@@ -5,10 +5,11 @@
  * (bilinear over the grid's sample positions for PCA/uniform, analytic weights for sections).
  */
 import type { NdArray } from "../array";
-import { ArgumentError } from "../util/errors";
+import { ArgumentError, assertIndex } from "../util/errors";
 import { cellCentreAxes, linearWeights, upsampleMap, type GridAxes } from "./axes";
 import type { PsfGridSource } from "./grid-source";
 import { pcaOfGrid, type PcaOptions, type PcaResult } from "./pca";
+import { assessAndWarn, type BasisQuality, type BasisQualityOptions } from "./quality";
 
 export type BasisMethod = "pca" | "uniform" | "sections";
 
@@ -36,8 +37,16 @@ export interface PsfBasis {
   relativeError: Float32Array;
   /** PCA only: per channel, variance ratio of each component. */
   explainedVarianceRatio?: Float64Array[];
+  /** Reconstruction quality, assessed when the basis was built (errors, captured variance, warning). */
+  quality: BasisQuality;
   /** Full-resolution coefficient map (H, W) of channel c, basis m. */
   coefPlane(c: number, m: number, interpolation?: CoefInterpolation): Float32Array;
+}
+
+/** Channel c, kernel j of a basis must exist. */
+function checkKernelIndex(basis: Pick<PsfBasis, "channels" | "count">, c: number, j: number): void {
+  assertIndex("c", c, basis.channels, "channel");
+  assertIndex("m", j, basis.count, "basis kernel");
 }
 
 /** All coefficient maps (C, m, H, W) in one array (memory: C*m*H*W floats), as render takes them. */
@@ -49,8 +58,11 @@ export function coefficientMaps(basis: PsfBasis, interpolation: CoefInterpolatio
 }
 
 /** The PSF a basis gives at grid point (iy, ix) of channel c (k*k). */
-export function reconstructGridPsf(basis: PsfBasis, c: number, iy: number, ix: number): Float32Array {
+export function reconstructGridPsf(basis: Pick<PsfBasis, "channels" | "count" | "kernelSize" | "gridRows" | "gridCols" | "gridCoef" | "psfs">, c: number, iy: number, ix: number): Float32Array {
   const { count: m, kernelSize: k, gridRows: nh, gridCols: nw } = basis;
+  assertIndex("c", c, basis.channels, "channel");
+  assertIndex("iy", iy, nh, "grid row");
+  assertIndex("ix", ix, nw, "grid column");
   const out = new Float32Array(k * k);
   for (let j = 0; j < m; j++) {
     const a = basis.gridCoef[((c * m + j) * nh + iy) * nw + ix] as number;
@@ -61,9 +73,10 @@ export function reconstructGridPsf(basis: PsfBasis, c: number, iy: number, ix: n
 }
 
 /** Bilinear coefficient planes from grid coefficients (PCA, uniform). */
-function bilinearCoefPlane(b: Omit<PsfBasis, "coefPlane">): PsfBasis["coefPlane"] {
+function bilinearCoefPlane(b: Omit<PsfBasis, "coefPlane" | "quality">): PsfBasis["coefPlane"] {
   const cache = new Map<CoefInterpolation, [ReturnType<typeof linearWeights>, ReturnType<typeof linearWeights>]>();
   return (c, m, interpolation = "positions") => {
+    checkKernelIndex(b, c, m);
     let w = cache.get(interpolation);
     if (!w) {
       const axes = interpolation === "svd-v2" ? cellCentreAxes(b.gridRows, b.gridCols, b.height, b.width) : b.axes;
@@ -79,7 +92,7 @@ function bilinearCoefPlane(b: Omit<PsfBasis, "coefPlane">): PsfBasis["coefPlane"
 /**
  * PCA basis (the original's stage 2): n components then the mean kernel, whose coefficient map is 1.
  */
-export async function pcaBasis(src: PsfGridSource, opts: PcaOptions): Promise<PsfBasis & { pca: PcaResult }> {
+export async function pcaBasis(src: PsfGridSource, opts: PcaOptions & BasisQualityOptions): Promise<PsfBasis & { pca: PcaResult }> {
   const pca = await pcaOfGrid(src, opts);
   const { channels: C, gridRows: nh, gridCols: nw, kernelSize: k } = src;
   const n = opts.components;
@@ -111,7 +124,7 @@ export async function pcaBasis(src: PsfGridSource, opts: PcaOptions): Promise<Ps
     relativeError,
     explainedVarianceRatio: pca.channels.map((p) => p.explainedVarianceRatio),
   };
-  return { ...b, coefPlane: bilinearCoefPlane(b), pca };
+  return { ...b, coefPlane: bilinearCoefPlane(b), quality: assessAndWarn(b, opts), pca };
 }
 
 /** Streams the grid once, calling `visit(c, gridIndex, psf)` for every PSF. */
@@ -145,7 +158,7 @@ function relativeErrors(src: PsfGridSource, approx: (c: number, g: number) => Fl
 }
 
 /** One kernel per channel: the mean PSF over the grid, with an all-ones coefficient map. */
-export function uniformBasis(src: PsfGridSource): PsfBasis {
+export function uniformBasis(src: PsfGridSource, opts: BasisQualityOptions = {}): PsfBasis {
   const { channels: C, gridRows: nh, gridCols: nw, kernelSize: k } = src;
   const F = k * k;
   const N = nh * nw;
@@ -157,7 +170,7 @@ export function uniformBasis(src: PsfGridSource): PsfBasis {
   const gridCoef = new Float32Array(C * N).fill(1);
   const relativeError = relativeErrors(src, (c) => psfs.subarray(c * F, (c + 1) * F));
   const b = { method: "uniform" as const, channels: C, count: 1, kernelSize: k, height: src.height, width: src.width, gridRows: nh, gridCols: nw, psfs: { data: psfs, shape: [C, 1, k, k] }, gridCoef, axes: src.axes(), relativeError };
-  return { ...b, coefPlane: bilinearCoefPlane(b) };
+  return { ...b, coefPlane: bilinearCoefPlane(b), quality: assessAndWarn(b, opts) };
 }
 
 /**
@@ -166,7 +179,7 @@ export function uniformBasis(src: PsfGridSource): PsfBasis {
  * unity: per axis a cos^2 cross-fade between neighbouring tile centres (weights sum to 1 everywhere,
  * are C1-continuous, and equal 1 on a tile centre), multiplied across axes.
  */
-export function sectionsBasis(src: PsfGridSource, opts: { tilesY: number; tilesX: number }): PsfBasis {
+export function sectionsBasis(src: PsfGridSource, opts: { tilesY: number; tilesX: number } & BasisQualityOptions): PsfBasis {
   const { tilesY: ty, tilesX: tx } = opts;
   for (const [name, v, max] of [["tilesY", ty, src.gridRows], ["tilesX", tx, src.gridCols]] as const)
     if (!Number.isInteger(v) || v < 1 || v > max) throw new ArgumentError(name, `an integer in [1, ${max}] (at most the grid size)`, v);
@@ -209,9 +222,10 @@ export function sectionsBasis(src: PsfGridSource, opts: { tilesY: number; tilesX
         for (let ix = 0; ix < nw; ix++)
           gridCoef[((c * m + t) * nh + iy) * nw + ix] = (wyGrid[Math.floor(t / tx) * nh + iy] as number) * (wxGrid[(t % tx) * nw + ix] as number);
   const b = { method: "sections" as const, channels: C, count: m, kernelSize: k, height: H, width: W, gridRows: nh, gridCols: nw, psfs: { data: psfs, shape: [C, m, k, k] }, gridCoef, axes, relativeError: new Float32Array(0) };
-  const basis: PsfBasis = {
+  const basis: Omit<PsfBasis, "quality"> = {
     ...b,
-    coefPlane(_c, t) {
+    coefPlane(c, t) {
+      checkKernelIndex(b, c, t);
       // Analytic weights at pixel positions (the same for every channel and either interpolation mode).
       const wy = crossfadeWeights(centresY, Float64Array.from({ length: H }, (_, i) => i));
       const wx = crossfadeWeights(centresX, Float64Array.from({ length: W }, (_, i) => i));
@@ -227,7 +241,7 @@ export function sectionsBasis(src: PsfGridSource, opts: { tilesY: number; tilesX
     },
   };
   basis.relativeError = relativeErrors(src, (c, g) => reconstructGridPsf(basis, c, Math.floor(g / nw), g % nw));
-  return basis;
+  return { ...basis, quality: assessAndWarn(basis, opts) };
 }
 
 function nearest(a: Float64Array, v: number): number {

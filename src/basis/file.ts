@@ -17,6 +17,7 @@ import type { NdArray } from "../array";
 import { createProgress, silentProgress } from "../util/progress";
 import type { GridAxes } from "./axes";
 import type { CoefInterpolation, PsfBasis } from "./basis";
+import { assessBasis, type BasisQuality } from "./quality";
 
 /** What every PSFs_with_basis.h5 holds: the kernels and their full-resolution coefficient maps. */
 export interface BasisLayout {
@@ -152,6 +153,10 @@ export interface BasisArrays {
   coef: NdArray;
   /** Sample positions when the file records them (this project's files). */
   axes?: GridAxes;
+  /** Relative L2 error of each grid PSF (C, nh, nw) when the file records it (this project's files). */
+  relativeError?: NdArray;
+  /** The basis' reconstruction quality (errors, captured variance, warning text) from relativeError. */
+  quality?: BasisQuality;
 }
 
 /** Reads basis_psfs and basis_coef (or v1's basis_weights) from a basis file; outc must be 1. */
@@ -172,9 +177,27 @@ export async function readBasisFile(file: string): Promise<BasisArrays> {
     const rows = h5.getAttr("basis_grid_rows_px");
     const cols = h5.getAttr("basis_grid_cols_px");
     const axes = Array.isArray(rows) && Array.isArray(cols) ? { rowsPx: Float64Array.from(rows as number[]), colsPx: Float64Array.from(cols as number[]) } : undefined;
-    return { psfs: { data: bp.data, shape: [C, m, k, k] }, coef: { data: bc.data, shape: [C, m, H, W] }, axes };
+    const quality = h5.has("basis_relative_error") ? readQuality(h5, file) : undefined;
+    return { psfs: { data: bp.data, shape: [C, m, k, k] }, coef: { data: bc.data, shape: [C, m, H, W] }, axes, ...quality };
   } finally {
     h5.close();
   }
 }
 
+
+/** basis_relative_error (C, 1, nh, nw) and, for PCA, basis_explained_variance_ratio (C, 1, n), assessed. */
+function readQuality(h5: H5File, file: string): { relativeError: NdArray; quality: BasisQuality } {
+  const re = h5.read("basis_relative_error");
+  if (re.shape.length !== 4 || re.shape[1] !== 1) throw new InputFileError(file, `'basis_relative_error': expected shape (C, 1, nh, nw), found (${re.shape.join(", ")})`);
+  const [C, , nh, nw] = re.shape as [number, number, number, number];
+  let explainedVarianceRatio: Float32Array[] | undefined;
+  if (h5.has("basis_explained_variance_ratio")) {
+    const ev = h5.read("basis_explained_variance_ratio");
+    const n = ev.shape[2] as number;
+    explainedVarianceRatio = Array.from({ length: C }, (_, c) => Float32Array.from(ev.data.subarray(c * n, (c + 1) * n)));
+  }
+  const method = h5.getAttr("basis_method");
+  const relativeError = Float32Array.from(re.data);
+  const quality = assessBasis({ method: typeof method === "string" ? method : "basis", channels: C, gridRows: nh, gridCols: nw, relativeError, explainedVarianceRatio });
+  return { relativeError: { data: relativeError, shape: [C, nh, nw] }, quality };
+}

@@ -2,7 +2,7 @@
  * A PSF grid read in blocks of grid rows, so that bases can be computed from grids far larger than
  * memory (the original's default is 3 x 65,536 PSFs of 128 x 128 = 6.4 GB as float16).
  */
-import { ArgumentError } from "../util/errors";
+import { ArgumentError, assertIndex } from "../util/errors";
 import type { NdArray } from "../array";
 import { PsfFile } from "../psf/file";
 import { axesFromPositions, cellCentreAxes, type GridAxes } from "./axes";
@@ -49,6 +49,7 @@ export function gridFromArray(psfs: NdArray, opts: { height: number; width: numb
     label: "array",
     axes: () => axes,
     readRows(r0, r1) {
+      checkRowRange(r0, r1, nh);
       const out = new Float32Array(C * (r1 - r0) * rowLen);
       for (let c = 0; c < C; c++) out.set(psfs.data.subarray(c * plane + r0 * rowLen, c * plane + r1 * rowLen), c * (r1 - r0) * rowLen);
       return out;
@@ -79,10 +80,17 @@ export function gridFromFile(file: PsfFile): PsfGridSource {
       return axes;
     },
     readRows(r0, r1) {
+      checkRowRange(r0, r1, nh);
       // (C, 1, rows, nw, k, k) in C order is the same memory as (C, rows, nw, k, k).
       return file.h5.readSlice("psfs", [[0, C], [0, 1], [r0, r1]]).data;
     },
   };
+}
+
+/** Grid rows [r0, r1) must be a non-empty range inside the grid's nh rows. */
+function checkRowRange(r0: number, r1: number, nh: number): void {
+  assertIndex("r0", r0, nh, "grid row");
+  if (!(Number.isInteger(r1) && r1 > r0 && r1 <= nh)) throw new ArgumentError("r1", `an integer in [${r0 + 1}, ${nh}] (end of the row range after r0 = ${r0})`, r1);
 }
 
 /** Grid rows per block so that one block of all channels stays near `budgetBytes` of float32. */

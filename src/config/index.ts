@@ -1,3 +1,3 @@
 export * as schema from "./schema";
 export { validate, type Schema } from "./schema";
-export * from "./load";
+export { parseYaml, readYamlFile, applyOverrides, loadConfig, type ConfigTree, type LoadedConfig } from "./load";

@@ -11,22 +11,103 @@
  * Registry names: HuggingFaceDataset (hf, parquet), ImagePairDataset (image_pairs, folders),
  * OnlineBlurDataset (SVBDataset, online), DummyDataset (dummy); `registerDataset` adds more.
  */
-export * from "./types";
-export * from "./blur";
-export { decodeImage, dequantize, encodePng, quantize, readImageFile, type BitDepth, type DecodedImage } from "../io/image";
-export * from "./color";
-export * from "./noise";
+export { normalizeSplit, type SampleMeta, type PairSample, type SplitName } from "./types";
+export type { BlurOperator, BlurFactory } from "./blur";
+export {
+  decodeImage,
+  dequantize,
+  encodePng,
+  quantize,
+  readImageFile,
+  type BitDepth,
+  type DecodedImage,
+} from "../io/image";
+export { srgbToLinear, linearToSrgb } from "./color";
+export {
+  addGaussianNoise,
+  addPoissonGaussianNoise,
+  addNoise,
+  qisGain,
+  qisPhotonsPerPixel,
+  simulateQis,
+  type NoiseModel,
+  type QisParams,
+  defaultQisParams,
+} from "./noise";
 export * as scenes from "./scenes";
-export * from "./sources";
-export * from "./transforms";
-export * from "./readers/dataset";
-export * from "./readers/registry";
+export {
+  type ImageSource,
+  type FolderSourceOptions,
+  FolderSource,
+  type SyntheticSourceOptions,
+  SyntheticSource,
+} from "./sources";
+export {
+  window,
+  cropCenter,
+  resizeBicubic,
+  flip,
+  selectChannels,
+  toChannels,
+  type PadMode,
+  type TransformStep,
+  type PipelineOptions,
+  TransformPipeline,
+  transforms,
+  type TransformCall,
+  type TransformEntry,
+  type TransformOp,
+} from "./transforms";
+export {
+  iterateDataset,
+  type PairDataset,
+  type RawPairSource,
+  type TransformedOptions,
+  TransformedDataset,
+} from "./readers/dataset";
+export {
+  registerDataset,
+  datasetTypes,
+  createDataset,
+  checkDataset,
+  type DatasetContext,
+  type DatasetEntry,
+  datasets,
+} from "./readers/registry";
 export { SyntheticBlurDataset, randomScene, type SyntheticBlurOptions } from "./readers/synthetic";
 export { findParquetFiles, ParquetPairSource } from "./readers/parquet";
 export { FolderPairSource } from "./readers/pairs";
 export { createBasisBlur } from "./basis-blur";
-export * from "./hub";
-export * from "./generate";
+export {
+  hubEndpoint,
+  defaultCacheDir,
+  downloadHubDataset,
+  planPush,
+  pushDataset,
+  type HubOptions,
+  type PushOptions,
+  type PushPlan,
+} from "./hub";
+export {
+  loadGenerationConfig,
+  type SourceConfig,
+  generationSchema,
+  type GenerationConfig,
+  parseShard,
+  makePlan,
+  type Unit,
+  type Plan,
+  type ShardSpec,
+  makeSource,
+  renderSample,
+  generateSample,
+  type SampleImages,
+  generateDataset,
+  type GenerateOptions,
+  type GenerateResult,
+  slurmScript,
+  type SlurmOptions,
+} from "./generate";
 export { datasetCard } from "./writers/card";
 export { encodeShard, shardFileName, hfFeatures, type GeneratedRow } from "./writers/parquet";
 export { writeDemoBasis, type DemoBasisOptions } from "./demo-basis";

@@ -87,8 +87,8 @@ export function pairImageFiles(gtDir: string, predDir: string): Array<{ name: st
   return [...gt.keys()].sort().map((k) => ({ name: k, gt: path.join(gtDir, gt.get(k)!), pred: path.join(predDir, pred.get(k)!) }));
 }
 
-function toCodes8(img: ImageHWC): Uint8Array {
-  return Uint8Array.from(img.data, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
+function toCodes8(img: ImageHWC): ImageHWC<Uint8Array> {
+  return { height: img.height, width: img.width, channels: img.channels, data: Uint8Array.from(img.data, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255)), peak: 255 };
 }
 
 /** Brings a GT/prediction pair to the measured form (see the module comment). */
@@ -104,22 +104,16 @@ export function preparePair(gt: ImageHWC & { file?: string; bitDepth?: number },
     if (eightBit) {
       let gc = toCodes8(g);
       let pc = toCodes8(p);
-      let { height: gh, width: gw } = g;
-      let { height: ph, width: pw } = p;
       if (size !== undefined) {
-        gc = resizeBicubicU8(gc, gh, gw, 3, size, size);
-        pc = resizeBicubicU8(pc, ph, pw, 3, size, size);
-        gh = gw = ph = pw = size;
+        gc = resizeBicubicU8(gc, { height: size, width: size });
+        pc = resizeBicubicU8(pc, { height: size, width: size });
       }
-      if (gh !== ph || gw !== pw) throw new SvdError(`size mismatch: ${desc(gt)} vs ${desc(pred)} (use --resize N to compare at a common size)`);
-      if (opts.matchHistogram) pc = matchHistogramsU8(pc, gc, 3);
-      const f = (c: Uint8Array, h: number, w: number): ImageHWC => ({ data: Float32Array.from(c, (v) => v / 255), height: h, width: w, channels: 3 });
-      return { gt: f(gc, gh, gw), pred: f(pc, ph, pw) };
+      if (gc.height !== pc.height || gc.width !== pc.width) throw new SvdError(`size mismatch: ${desc(gt)} vs ${desc(pred)} (use --resize N to compare at a common size)`);
+      if (opts.matchHistogram) pc = { ...pc, data: matchHistogramsU8(pc.data, gc.data, 3) };
+      const f = (c: ImageHWC<Uint8Array>): ImageHWC => ({ height: c.height, width: c.width, channels: c.channels, data: Float32Array.from(c.data, (v) => v / 255) });
+      return { gt: f(gc), pred: f(pc) };
     }
-    const r = (i: ImageHWC): ImageHWC => ({ data: resizeBicubicFloat(i.data, i.height, i.width, 3, size!, size!), height: size!, width: size!, channels: 3 });
-    g = r(g);
-    p = r(p);
-    return { gt: g, pred: p };
+    return { gt: resizeBicubicFloat(g, { height: size!, width: size! }), pred: resizeBicubicFloat(p, { height: size!, width: size! }) };
   }
   if (gt.height !== pred.height || gt.width !== pred.width || gt.channels !== pred.channels) {
     throw new SvdError(`size mismatch: ${desc(gt)} vs ${desc(pred)} (use --resize N to compare at a common size)`);

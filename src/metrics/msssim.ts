@@ -68,8 +68,8 @@ export function msssimDetailed(a: ImageHWC<NumericArray>, b: ImageHWC<NumericArr
   const scales = weights.length;
   const sums = new Array<number>(scales).fill(0);
   for (let ch = 0; ch < c; ch++) {
-    let px = channelPlane(p.a.data, h, w, c, ch);
-    let py = channelPlane(p.b.data, h, w, c, ch);
+    let px = channelPlane(p.a, ch);
+    let py = channelPlane(p.b, ch);
     let ph = h;
     let pw = w;
     for (let s = 0; s < scales; s++) {

@@ -8,6 +8,7 @@
  * (22 fractional bits, round half up, clip to 0..255), horizontal pass first into an 8-bit
  * intermediate, then vertical; float data uses the same taps without quantisation.
  */
+import type { ImageHWC, ImageSize } from "../array";
 import { ArgumentError } from "../util/errors";
 
 function bicubic(x: number): number {
@@ -82,7 +83,9 @@ function clip8(ss: number): number {
  * Resizes 8-bit HWC codes exactly as Pillow's `Image.resize((outW, outH), Image.BICUBIC)` on an
  * L / RGB / RGBA image.
  */
-export function resizeBicubicU8(src: Uint8Array, h: number, w: number, c: number, outH: number, outW: number): Uint8Array {
+export function resizeBicubicU8(img: ImageHWC<Uint8Array>, to: ImageSize): ImageHWC<Uint8Array> {
+  const { data: src, height: h, width: w, channels: c } = img;
+  const { height: outH, width: outW } = to;
   checkSizes(src.length, h, w, c, outH, outW);
   let cur = src;
   let curW = w;
@@ -120,11 +123,13 @@ export function resizeBicubicU8(src: Uint8Array, h: number, w: number, c: number
     }
     cur = out;
   }
-  return cur === src ? src.slice() : cur;
+  return { ...img, data: cur === src ? src.slice() : cur, height: outH, width: outW };
 }
 
 /** Same taps on float HWC data (Pillow's "F" mode behaviour), no quantisation or clipping. */
-export function resizeBicubicFloat(src: Float32Array, h: number, w: number, c: number, outH: number, outW: number): Float32Array {
+export function resizeBicubicFloat(img: ImageHWC, to: ImageSize): ImageHWC {
+  const { data: src, height: h, width: w, channels: c } = img;
+  const { height: outH, width: outW } = to;
   checkSizes(src.length, h, w, c, outH, outW);
   let cur: Float32Array = src;
   let curW = w;
@@ -152,12 +157,12 @@ export function resizeBicubicFloat(src: Float32Array, h: number, w: number, c: n
       }
     cur = out;
   }
-  return cur === src ? src.slice() : cur;
+  return { ...img, data: cur === src ? src.slice() : cur, height: outH, width: outW };
 }
 
 function checkSizes(len: number, h: number, w: number, c: number, outH: number, outW: number): void {
   if (len !== h * w * c) throw new ArgumentError("image data", `length ${h * w * c} for ${h}x${w}x${c}`, `length ${len}`);
-  for (const [name, v] of [["outH", outH], ["outW", outW]] as const) {
+  for (const [name, v] of [["to.height", outH], ["to.width", outW]] as const) {
     if (!(Number.isInteger(v) && v >= 1)) throw new ArgumentError(name, "a positive integer", v);
   }
 }

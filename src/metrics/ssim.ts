@@ -53,8 +53,9 @@ export function gaussianTaps(sigma: number, truncate: number): Float64Array {
   return taps;
 }
 
-/** One channel of an HWC array as a float64 plane. */
-export function channelPlane(data: NumericArray, h: number, w: number, c: number, ch: number): Float64Array {
+/** Channel `ch` of an image as a float64 plane (height x width). */
+export function channelPlane(img: ImageHWC<NumericArray>, ch: number): Float64Array {
+  const { data, height: h, width: w, channels: c } = img;
   const out = new Float64Array(h * w);
   for (let p = 0, i = ch; p < h * w; p++, i += c) out[p] = data[i] as number;
   return out;
@@ -189,7 +190,7 @@ export function ssimDetailed(a: ImageHWC<NumericArray>, b: ImageHWC<NumericArray
   const perChannel: number[] = [];
   const csPerChannel: number[] = [];
   for (let ch = 0; ch < c; ch++) {
-    const r = ssimPlanes(channelPlane(p.a.data, h, w, c, ch), channelPlane(p.b.data, h, w, c, ch), h, w, taps, c1, c2);
+    const r = ssimPlanes(channelPlane(p.a, ch), channelPlane(p.b, ch), h, w, taps, c1, c2);
     perChannel.push(r.ssim);
     csPerChannel.push(r.cs);
   }
@@ -211,6 +212,6 @@ export function ssimMap(a: ImageHWC<NumericArray>, b: ImageHWC<NumericArray>, op
   if (!(Number.isInteger(ch) && ch >= 0 && ch < c)) throw new ArgumentError("channelIndex", `an integer in [0, ${c})`, ch);
   const r = (taps.length - 1) / 2;
   const map = new Float32Array((h - 2 * r) * (w - 2 * r));
-  ssimPlanes(channelPlane(p.a.data, h, w, c, ch), channelPlane(p.b.data, h, w, c, ch), h, w, taps, c1, c2, map);
+  ssimPlanes(channelPlane(p.a, ch), channelPlane(p.b, ch), h, w, taps, c1, c2, map);
   return { data: map, shape: [h - 2 * r, w - 2 * r] };
 }

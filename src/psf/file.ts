@@ -341,6 +341,7 @@ export class PsfFile {
 
   /** [yImg, xImg] of grid point (iy, ix): psf_metadata's first two entries, else H_img applied to (ix, iy). */
   position(iy: number, ix: number): [number, number] {
+    this.checkIndex(0, iy, ix, 0);
     if (this.positions === undefined) this.positions = this.psfMetadata();
     const md = this.positions;
     if (md && md.shape.length === 5 && (md.shape[2] as number) >= 2) {

@@ -2,7 +2,7 @@
  * The field grid (spec §1, §4, §9.1): how many PSFs, where each sits on the sensor, and the
  * coordinates handed to a family.
  */
-import { SvdError } from "../util/errors";
+import { assertIndex, SvdError } from "../util/errors";
 import { Homography, scaleTranslate } from "./homography";
 import type { FieldPoint } from "./source";
 
@@ -70,6 +70,9 @@ export class FieldGrid {
   /** Image and object position of grid point (row iy, column ix). */
   position(iy: number, ix: number): GridPosition {
     const s = this.spec;
+    // Out-of-range indices would map through H_img to a plausible point; refuse them instead.
+    assertIndex("iy", iy, s.rows, "grid row");
+    assertIndex("ix", ix, s.cols, "grid column");
     let [xImg, yImg] = s.hImg.map(ix, iy, s.transposedLookup);
     const [xObj, yObj] = s.hObj.map(ix, iy, s.transposedLookup);
     if (s.truncatePositions) {

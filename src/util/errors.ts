@@ -58,3 +58,13 @@ export class ArgumentError extends SvdError {
 export function assertArg(cond: boolean, argument: string, expected: string, found: unknown): asserts cond {
   if (!cond) throw new ArgumentError(argument, expected, found);
 }
+
+/**
+ * Index bounds: `value` must be an integer in [0, size). `what` says what the index counts, e.g.
+ * "grid column ix" with size nw, so the message reads
+ * "argument 'ix': expected a grid column index in [0, 4] (5 grid columns), found number 6".
+ */
+export function assertIndex(argument: string, value: number, size: number, what: string): void {
+  if (!(Number.isInteger(value) && value >= 0 && value < size))
+    throw new ArgumentError(argument, size > 0 ? `a ${what} index in [0, ${size - 1}] (${size} ${what}s)` : `a ${what} index, but there are no ${what}s`, value);
+}

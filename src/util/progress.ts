@@ -1,4 +1,5 @@
 import * as cliProgress from "cli-progress";
+import { info } from "./info";
 
 /**
  * Progress of long work. Library code asks `createProgress(label, total)` and calls `tick()`;
@@ -36,7 +37,8 @@ function terminalProgress(label: string, total: number, unit: string): Progress 
       },
     };
   }
-  // Not a terminal: one line at every 10% so logs show that work moves without flooding them.
+  // Not a terminal: one line at every 10% so logs show that work moves without flooding them
+  // (informational: stdout in a notebook cell that did not install the notebook display).
   let value = 0;
   let lastDecile = -1;
   const start = Date.now();
@@ -47,7 +49,7 @@ function terminalProgress(label: string, total: number, unit: string): Progress 
       if (decile !== lastDecile) {
         lastDecile = decile;
         const s = ((Date.now() - start) / 1000).toFixed(1);
-        process.stderr.write(`${label}: ${value}/${total} ${unit} (${s} s)\n`);
+        info(`${label}: ${value}/${total} ${unit} (${s} s)`);
       }
     },
     done() {},

@@ -3,47 +3,16 @@
  * setProgressFactory from src/util/progress) and growing training curves.
  */
 import { setProgressFactory, type Progress, type ProgressFactory } from "../util/progress";
-import { escapeHtml, inNotebook, LiveDisplay, MIME, type MimeBundle } from "./mime";
+import { cellProgress, MIN_UPDATE_MS } from "./cell-progress";
+import { inNotebook, LiveDisplay, type MimeBundle } from "./mime";
 import { lossCurveSpec, vegaLite, type LossPoint } from "./vegalite";
 
-/** Minimum time between two in-place updates: the front end need not redraw on every tick. */
-const MIN_UPDATE_MS = 200;
-
-function progressBundle(label: string, value: number, total: number, unit: string, status: string, seconds: number): MimeBundle {
-  const frac = total > 0 ? Math.min(1, value / total) : 0;
-  const pct = (100 * frac).toFixed(0);
-  const rate = seconds > 0 ? ` · ${(value / seconds).toFixed(1)} ${unit}/s` : "";
-  const text = `${label}: ${value}/${total} ${unit} (${pct}%) ${seconds.toFixed(1)} s${rate}${status ? ` · ${status}` : ""}`;
-  const html =
-    `<div class="svd-progress" style="font-family:monospace;font-size:12px">` +
-    `<progress value="${value}" max="${total}" style="width:320px;vertical-align:middle"></progress> ` +
-    `${escapeHtml(text)}</div>`;
-  return { data: { [MIME.html]: html, [MIME.plain]: text } };
-}
-
-/** A progress factory that draws an HTML progress bar updated in place in the running cell. */
-export const notebookProgress: ProgressFactory = (label: string, total: number, unit: string): Progress => {
-  const live = new LiveDisplay();
-  const start = Date.now();
-  let value = 0;
-  let last = 0;
-  let status = "";
-  const draw = (): void => {
-    last = Date.now();
-    live.update(progressBundle(label, value, total, unit, status, (last - start) / 1000));
-  };
-  draw();
-  return {
-    tick(n = 1, s = "") {
-      value += n;
-      status = s;
-      if (Date.now() - last >= MIN_UPDATE_MS) draw();
-    },
-    done() {
-      draw();
-    },
-  };
-};
+/**
+ * A progress factory for notebooks: every progress of a cell draws into that cell's one display
+ * (bars while running, one summary line when done; see ./cell-progress).
+ */
+export const notebookProgress: ProgressFactory = (label: string, total: number, unit: string): Progress =>
+  cellProgress().start(label, total, unit);
 
 /**
  * Routes the library's progress reports into notebook outputs (when in a notebook; a no-op

@@ -35,7 +35,8 @@ interface DisplayMessage {
 }
 type WriteDisplayData = (msg: DisplayMessage, update: boolean) => void;
 
-function tslabHook(): WriteDisplayData | null {
+/** tslab's hook for the running cell's display messages (null outside a notebook cell). */
+export function displayHook(): WriteDisplayData | null {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: WriteDisplayData | null };
@@ -47,11 +48,11 @@ function tslabHook(): WriteDisplayData | null {
 
 /** True inside a tslab kernel (or the notebook runner) while a cell runs. */
 export function inNotebook(): boolean {
-  return tslabHook() !== null;
+  return displayHook() !== null;
 }
 
 function send(bundle: MimeBundle, displayId: string | undefined, update: boolean): void {
-  const hook = tslabHook();
+  const hook = displayHook();
   if (!hook) {
     throw new SvdError(
       "viz.display: not running inside a tslab notebook cell (no display hook). " +

@@ -75,14 +75,24 @@ export interface MtfCurve {
   mtf: Num;
 }
 
-/** MTF curves (e.g. centre vs. edge of the field), with the Nyquist frequency marked. */
-export function mtfCurves(curves: MtfCurve[], opts: { title?: string; frequencyUnit?: string; nyquist?: number } = {}): MimeBundle {
+/**
+ * MTF curves (e.g. centre vs. edge of the field), with the Nyquist frequency marked. Curves stop at
+ * Nyquist unless `beyondNyquist` (past it, a sampled measurement shows aliases, not the lens), and
+ * the y axis reaches above 1 when a curve does (a sharpened or restored MTF overshoots).
+ */
+export function mtfCurves(curves: MtfCurve[], opts: { title?: string; frequencyUnit?: string; nyquist?: number; beyondNyquist?: boolean } = {}): MimeBundle {
   const unit = opts.frequencyUnit ?? "cycles/pixel";
-  const base = lineChartSpec(
-    curves.map((c) => ({ label: c.label, x: c.frequency, y: c.mtf })),
-    { title: opts.title ?? "MTF", xTitle: `spatial frequency (${unit})`, yTitle: "MTF", yDomain: [0, 1] },
-  );
   const nyquist = opts.nyquist ?? (unit === "cycles/pixel" ? 0.5 : undefined);
+  // A small tolerance keeps a sample computed as 0.5000000001 cy/px.
+  const limit = nyquist === undefined || opts.beyondNyquist ? Infinity : nyquist * (1 + 1e-9);
+  const shown = curves.map((c) => {
+    if (c.frequency.length !== c.mtf.length) throw new RangeError(`viz.mtfCurves: curve "${c.label}" has ${c.frequency.length} frequencies and ${c.mtf.length} MTF values`);
+    const keep = Array.from({ length: c.frequency.length }, (_, i) => i).filter((i) => (c.frequency[i] as number) <= limit);
+    return { label: c.label, x: keep.map((i) => c.frequency[i] as number), y: keep.map((i) => c.mtf[i] as number) };
+  });
+  let top = 1;
+  for (const c of shown) for (const v of c.y) if (Number.isFinite(v) && v > top) top = v;
+  const base = lineChartSpec(shown, { title: opts.title ?? "MTF", xTitle: `spatial frequency (${unit})`, yTitle: "MTF", yDomain: [0, top > 1 ? Math.ceil(top * 10) / 10 : 1] });
   const layers: VegaLiteSpec[] = [{ mark: base.mark, encoding: base.encoding }];
   if (nyquist !== undefined) {
     layers.push({

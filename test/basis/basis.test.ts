@@ -16,7 +16,9 @@ import {
   pcaBasis,
   readBasisFile,
   reconstructGridPsf,
+  relativeErrorMap,
   sectionsBasis,
+  writeBasisFile,
   uniformBasis,
   upsampleMap,
 } from "../../src/basis";
@@ -147,6 +149,99 @@ describe("basis: PCA", function () {
   it("rejects more components than the grid allows", async () => {
     const { psfs } = rankField(1, 2, 2, 3, 1, [1]);
     await assert.rejects(pcaBasis(gridFromArray(psfs, { height: 8, width: 8 }), { components: 5 }), /argument 'components': expected at most min\(grid points, kernel pixels\) = 4, found number 5/);
+  });
+});
+
+describe("basis: reconstruction quality and its warning", function () {
+  this.timeout(60000);
+  // rankField's mode j over the grid (the cosines it adds along x for even j, along y for odd j).
+  const mode = (j: number, amp: number, iy: number, ix: number, nh: number, nw: number) => {
+    const f = Math.floor(j / 2) + 1;
+    return amp * (j % 2 === 0 ? Math.cos((Math.PI * f * (ix + 0.5)) / nw) : Math.cos((Math.PI * f * (iy + 0.5)) / nh));
+  };
+  const amps = [0.6, 0.4, 0.2, 0.05];
+  const [nh, nw, k] = [8, 8, 6];
+
+  it("a truncated PCA reports the dropped modes' error per grid point, its captured variance, and warns", async () => {
+    const { psfs, variances } = rankField(1, nh, nw, k, 4, amps);
+    const warnings: string[] = [];
+    const b = await pcaBasis(gridFromArray(psfs, { height: 32, width: 32 }), { components: 2, warn: (m) => warnings.push(m) });
+    // Independent reference: with orthonormal modes, the residual of grid point g is modes 2 and 3 at g.
+    const expected = new Float64Array(nh * nw);
+    for (let iy = 0; iy < nh; iy++)
+      for (let ix = 0; ix < nw; ix++) {
+        const g = iy * nw + ix;
+        const x = psfs.data.subarray(g * k * k, (g + 1) * k * k);
+        const norm = Math.sqrt(x.reduce((a, v) => a + v * v, 0));
+        expected[g] = Math.hypot(mode(2, amps[2]!, iy, ix, nh, nw), mode(3, amps[3]!, iy, ix, nh, nw)) / norm;
+      }
+    const map = relativeErrorMap(b, 0);
+    assert.deepEqual(map.shape, [nh, nw]);
+    expected.forEach((e, g) => assert.ok(Math.abs(map.data[g]! - e) < 1e-4, `grid ${g}: ${map.data[g]} vs ${e}`));
+    const q = b.quality.channels[0]!;
+    const worst = expected.reduce((best, e, g) => (e > expected[best]! ? g : best), 0);
+    assert.ok(Math.abs(q.meanRelativeError - expected.reduce((a, e) => a + e, 0) / expected.length) < 1e-4);
+    assert.ok(Math.abs(q.maxRelativeError - expected[worst]!) < 1e-4);
+    assert.deepEqual(q.worst, [Math.floor(worst / nw), worst % nw]);
+    const total = variances.reduce((a, v) => a + v, 0);
+    assert.ok(Math.abs(q.capturedVariance! - (variances[0]! + variances[1]!) / total) < 1e-4);
+    // The worst PSF is off by ~3 % here: no warning at the default 10 %, one at a 1 % limit.
+    assert.ok(expected[worst]! > 0.01 && expected[worst]! < 0.1, `reference worst error ${expected[worst]}`);
+    assert.equal(b.quality.warning, null);
+    assert.deepEqual(warnings, []);
+    const strict = await pcaBasis(gridFromArray(psfs, { height: 32, width: 32 }), { components: 2, maxRelativeError: 0.01, warn: (m) => warnings.push(m) });
+    assert.equal(warnings.length, 1);
+    assert.equal(strict.quality.warning, warnings[0]);
+    assert.match(warnings[0]!, /^pca basis reconstructs its PSFs poorly: channel 0: relative L2 error mean 0\.\d{3}, max 0\.0\d{2} at grid \(\d, \d\), components capture \d+\.\d% of the variance \(limit 0\.01\)/);
+    // warn: false keeps the verdict but prints nothing.
+    const quiet = await pcaBasis(gridFromArray(psfs, { height: 32, width: 32 }), { components: 2, maxRelativeError: 0.01, warn: false });
+    assert.equal(quiet.quality.warning, warnings[0]);
+    assert.equal(warnings.length, 1);
+  });
+
+  it("an exact basis does not warn; a one-kernel basis of a varying field does, and the file keeps the verdict", async () => {
+    const { psfs } = rankField(2, nh, nw, k, 4, amps);
+    const warnings: string[] = [];
+    const exact = await pcaBasis(gridFromArray(psfs, { height: 32, width: 32 }), { components: 4, maxRelativeError: 1e-3, warn: (m) => warnings.push(m) });
+    assert.deepEqual(warnings, []);
+    assert.ok(exact.quality.channels.every((q) => q.maxRelativeError < 1e-4 && Math.abs(q.capturedVariance! - 1) < 1e-4));
+    const u = uniformBasis(gridFromArray(psfs, { height: 32, width: 32 }), { maxRelativeError: 0.05, warn: (m) => warnings.push(m) });
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /^uniform basis reconstructs its PSFs poorly: channel 0: .*; channel 1: .*\(limit 0\.05\)/);
+    assert.equal(u.quality.channels[0]!.capturedVariance, undefined);
+    // The uniform kernel is the mean, so its error at g is the whole centred PSF over the PSF.
+    const x = psfs.data.subarray(0, k * k);
+    const centred = Math.hypot(...[0, 1, 2, 3].map((j) => mode(j, amps[j]!, 0, 0, nh, nw)));
+    assert.ok(Math.abs(relativeErrorMap(u, 0).data[0]! - centred / Math.sqrt(x.reduce((a, v) => a + v * v, 0))) < 1e-4);
+    assert.throws(() => relativeErrorMap(u, 2), /argument 'c': expected a channel index in \[0, 1\] \(2 channels\), found number 2/);
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "svd-quality-"));
+    try {
+      const file = path.join(dir, "b.h5");
+      const truncated = await pcaBasis(gridFromArray(psfs, { height: 32, width: 32 }), { components: 1, warn: false });
+      await writeBasisFile(file, truncated, { dtype: "float32" });
+      const back = await readBasisFile(file);
+      assert.deepEqual(back.relativeError!.shape, [2, nh, nw]);
+      assert.deepEqual(Array.from(back.relativeError!.data), Array.from(truncated.relativeError));
+      assert.equal(back.quality!.warning, truncated.quality.warning);
+      assert.ok(Math.abs(back.quality!.channels[1]!.capturedVariance! - truncated.quality.channels[1]!.capturedVariance!) < 1e-6);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("index accessors refuse indices outside the basis or grid", async () => {
+    const { psfs } = rankField(1, 3, 4, 3, 1, [0.5]);
+    const src = gridFromArray(psfs, { height: 12, width: 16 });
+    const b = await pcaBasis(src, { components: 1, warn: false });
+    assert.throws(() => reconstructGridPsf(b, 0, 3, 0), /argument 'iy': expected a grid row index in \[0, 2\] \(3 grid rows\), found number 3/);
+    assert.throws(() => reconstructGridPsf(b, 0, 0, 4), /argument 'ix': expected a grid column index in \[0, 3\] \(4 grid columns\), found number 4/);
+    assert.throws(() => reconstructGridPsf(b, 1, 0, 0), /argument 'c': expected a channel index in \[0, 0\]/);
+    assert.throws(() => b.coefPlane(0, 2), /argument 'm': expected a basis kernel index in \[0, 1\] \(2 basis kernels\), found number 2/);
+    const s = sectionsBasis(src, { tilesY: 1, tilesX: 2, warn: false });
+    assert.throws(() => s.coefPlane(0, 2), /argument 'm': expected a basis kernel index in \[0, 1\]/);
+    assert.throws(() => src.readRows(2, 4), /argument 'r1': expected an integer in \[3, 3\]/);
+    assert.throws(() => src.readRows(3, 4), /argument 'r0': expected a grid row index in \[0, 2\]/);
   });
 });
 

@@ -54,8 +54,9 @@ describe("metrics vs scikit-image golden values", () => {
           const pr = pair.protocol;
           const g = await u8(path.join(DIR, pair.gt));
           const p = await u8(path.join(DIR, pair.pred));
-          const gr = resizeBicubicU8(g.data, g.h, g.w, 3, pr.size, pr.size);
-          const prr = resizeBicubicU8(p.data, p.h, p.w, 3, pr.size, pr.size);
+          const to = { height: pr.size, width: pr.size };
+          const gr = resizeBicubicU8({ data: g.data, height: g.h, width: g.w, channels: 3 }, to).data;
+          const prr = resizeBicubicU8({ data: p.data, height: p.h, width: p.w, channels: 3 }, to).data;
           assert.equal(sha(gr), pr.gt_resized_sha256, "resized GT differs from Pillow");
           assert.equal(sha(prr), pr.pred_resized_sha256, "resized prediction differs from Pillow");
           const m = matchHistogramsU8(prr, gr, 3);

@@ -107,6 +107,9 @@ print(json.dumps({"d": d, "a": a, "p": float(f["psfs"][1, 0, 2, 3, 4, 1]), "h": 
       assert.ok(h && h.isConstant);
       assert.deepEqual(h!.map(3, 2), [12, 8]);
       assert.throws(() => f.psf(2, 0, 0), /outside/);
+      // Grid positions past the grid (e.g. a cell written for a 7x7 grid run on 3x4) are refused, not misread.
+      assert.throws(() => f.position(3, 0), /PSF index \(c=0, oc=0, iy=3, ix=0\) outside \(inc=2, outc=1, nh=3, nw=4\)/);
+      assert.throws(() => f.position(0, 4), /iy=0, ix=4\) outside/);
     } finally {
       f.close();
     }

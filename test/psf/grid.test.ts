@@ -45,6 +45,16 @@ describe("psf/grid", () => {
     assert.throws(() => g.position(0, 1), /grid point \(row 0, col 1\) maps to image position \(x 20, y 0\) outside the 10x10 sensor/);
   });
 
+  it("grid indices outside the grid are refused with the index, its range and the grid size", () => {
+    // Identity H_img on a 10x10 sensor: index (2, 3) would map inside the sensor, so only the bounds check catches it.
+    const g = new FieldGrid({ heightPx: 10, widthPx: 10, rows: 2, cols: 3, hImg: Homography.constant(identity3()), hObj: Homography.constant(identity3()), transposedLookup: false, truncatePositions: false });
+    assert.deepEqual([g.position(1, 2).xImg, g.position(1, 2).yImg], [2, 1]);
+    assert.throws(() => g.position(2, 0), /argument 'iy': expected a grid row index in \[0, 1\] \(2 grid rows\), found number 2/);
+    assert.throws(() => g.position(0, 3), /argument 'ix': expected a grid column index in \[0, 2\] \(3 grid columns\), found number 3/);
+    assert.throws(() => g.position(0, -1), /argument 'ix'/);
+    assert.throws(() => g.position(0.5, 0), /argument 'iy'.*found number 0.5/);
+  });
+
   it("normalisation: per position across channels keeps channel ratios; per channel makes each sum 1", () => {
     const kk = 4, nw = 2, inc = 3;
     const row = new Float32Array(inc * nw * kk);

@@ -2,6 +2,7 @@ import * as path from "node:path";
 import type { Command } from "commander";
 import { collect } from "../options";
 import { ArgumentError } from "../../util";
+import { info } from "../../util/info";
 import { PsfFile } from "../../psf";
 import { loadBasisConfig, gridFromFile, pcaBasis, sectionsBasis, uniformBasis, type PsfBasis, writeBasisFile, writeBasisPreviews } from "../../basis";
 
@@ -69,13 +70,13 @@ export async function runBasis(opts: BasisOptions): Promise<void> {
       basis = b;
       b.pca.channels.forEach((ch, i) => {
         const captured = ch.explainedVarianceRatio.reduce((a, v) => a + v, 0);
-        process.stderr.write(`channel ${i}: ${c.components} components capture ${(100 * captured).toFixed(3)}% of the variance\n`);
+        info(`channel ${i}: ${c.components} components capture ${(100 * captured).toFixed(3)}% of the variance`);
       });
-      process.stderr.write(`pca: ${b.pca.passes} passes over the grid in ${b.pca.seconds.toFixed(1)} s\n`);
+      info(`pca: ${b.pca.passes} passes over the grid in ${b.pca.seconds.toFixed(1)} s`);
     } else if (c.method === "sections") basis = sectionsBasis(src, { tilesY: c.tiles[0] as number, tilesX: c.tiles[1] as number });
     else basis = uniformBasis(src);
     const err = basis.relativeError;
-    if (err.length) process.stderr.write(`grid PSF relative L2 error: mean ${(err.reduce((a, v) => a + v, 0) / err.length).toExponential(3)}, max ${err.reduce((a, v) => Math.max(a, v), 0).toExponential(3)}\n`);
+    if (err.length) info(`grid PSF relative L2 error: mean ${(err.reduce((a, v) => a + v, 0) / err.length).toExponential(3)}, max ${err.reduce((a, v) => Math.max(a, v), 0).toExponential(3)}`);
     const interpolation = c.compat === "svd-v2" ? "svd-v2" : "positions";
     await writeBasisFile(opts.out, basis, { dtype: c.dtype, interpolation, source: file });
     process.stdout.write(`${opts.out}: basis_psfs (${basis.channels}, 1, ${basis.count}, ${basis.kernelSize}, ${basis.kernelSize}), basis_coef (${basis.channels}, 1, ${basis.count}, ${basis.height}, ${basis.width}) ${c.dtype}\n`);

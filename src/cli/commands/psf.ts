@@ -2,6 +2,7 @@ import * as path from "node:path";
 import type { Command } from "commander";
 import { collect, parseSeed } from "../options";
 import { ArgumentError } from "../../util";
+import { info } from "../../util/info";
 import { generatePsfFile, loadPsfConfig, PsfFile, writePsfPreview, families as psfFamilies } from "../../psf";
 
 export function registerPsf(program: Command): void {
@@ -61,10 +62,10 @@ export async function runPsfStage(
   } finally {
     f.close();
   }
-  process.stderr.write(
+  info(
     `wrote ${file}: ${r.channels} x ${r.gridRows} x ${r.gridCols} PSFs of ${r.kernelSize}x${r.kernelSize} in ${r.seconds.toFixed(1)} s` +
       (r.rowsResumed ? ` (${r.rowsResumed} rows resumed)` : "") +
-      `; preview ${preview}\n`,
+      `; preview ${preview}`,
   );
   return { file, preview };
 }

@@ -4,8 +4,8 @@
  */
 import type { Command } from "commander";
 import { initBackend } from "../../backend";
-import { convertToSafetensors } from "../../io/weights";
-import { formatWeightsInfo, weightsInfo, weightsInfoJson } from "../../models/weights-info";
+import { convertToSafetensors } from "../../io";
+import { formatWeightsInfo, weightsInfo, weightsInfoJson } from "../../models";
 
 export function registerWeights(program: Command): void {
   const weights = program.command("weights").description("inspect and convert network weights (PyTorch .pth/.pt/.bin checkpoints, safetensors)");

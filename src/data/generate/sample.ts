@@ -68,7 +68,7 @@ export async function renderSample(config: GenerationConfig, plan: Plan, source:
   const cropRng = rng.fork("crop");
   const top = config.sample.crop === "random" ? cropRng.int(0, img.height - H + 1) : Math.floor(img.height / 2) - Math.floor(H / 2);
   const left = config.sample.crop === "random" ? cropRng.int(0, img.width - W + 1) : Math.floor(img.width / 2) - Math.floor(W / 2);
-  img = window(img, top, left, H, W);
+  img = window(img, { top, left, height: H, width: W });
   params.crop = { top, left, h: H, w: W };
 
   const linear = config.sample.linearize ? srgbToLinear(img) : img;

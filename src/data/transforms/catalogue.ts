@@ -54,7 +54,7 @@ define("crop_idx", { h1: size(), h2: size(), w1: size(), w2: size() }, ({ h1, h2
   apply: (img, _c, _s, label) => {
     if (h2 > img.height || w2 > img.width || h1 >= h2 || w1 >= w2)
       throw new InputFileError(label, `crop_idx [${h1}:${h2}, ${w1}:${w2}] does not fit an image of ${img.height}x${img.width}`);
-    return window(img, h1, w1, h2 - h1, w2 - w1);
+    return window(img, { top: h1, left: w1, height: h2 - h1, width: w2 - w1 });
   },
 }));
 
@@ -70,7 +70,12 @@ define("crop_random", { h: size(), w: size() }, ({ h, w }) => ({
   apply(img, _call, shared) {
     if (img.height <= h && img.width <= w) return img;
     const { top, left } = shared as { top: number; left: number };
-    return window(img, Math.min(top, Math.max(0, img.height - h)), Math.min(left, Math.max(0, img.width - w)), Math.min(h, img.height), Math.min(w, img.width));
+    return window(img, {
+      top: Math.min(top, Math.max(0, img.height - h)),
+      left: Math.min(left, Math.max(0, img.width - w)),
+      height: Math.min(h, img.height),
+      width: Math.min(w, img.width),
+    });
   },
 }));
 

@@ -8,11 +8,25 @@ import { makeImage, type ImageHWC } from "../../array";
 
 export type PadMode = "constant" | "reflect" | "edge";
 
-/**
- * Window [top, top+h) × [left, left+w) of `img`; positions outside are filled per `mode`
- * (constant `value`, reflect without edge repeat as NumPy 'reflect', or edge replicate).
- */
-export function window(img: ImageHWC, top: number, left: number, h: number, w: number, mode: PadMode = "constant", value = 0): ImageHWC {
+/** A pixel rectangle: rows [top, top + height), columns [left, left + width); may reach outside the image. */
+export interface PixelRect {
+  top: number;
+  left: number;
+  height: number;
+  width: number;
+}
+
+/** How positions outside the image are filled: constant `value`, reflect (NumPy 'reflect', no edge repeat) or edge replicate. */
+export interface PadOptions {
+  mode?: PadMode;
+  value?: number;
+}
+
+/** The window `rect` of `img`; positions outside the image are filled per `pad` (default constant 0). */
+export function window(img: ImageHWC, rect: PixelRect, pad: PadOptions = {}): ImageHWC {
+  const { top, left, height: h, width: w } = rect;
+  const mode = pad.mode ?? "constant";
+  const value = pad.value ?? 0;
   const { width: W, height: H, channels: C } = img;
   const out = makeImage(h, w, C);
   for (let y = 0; y < h; y++) {
@@ -54,7 +68,7 @@ export function window(img: ImageHWC, top: number, left: number, h: number, w: n
 export function cropCenter(img: ImageHWC, h: number, w: number, mode: PadMode = "constant", value = 0): ImageHWC {
   const top = img.height >= h ? Math.floor(img.height / 2) - Math.floor(h / 2) : -Math.ceil((h - img.height) / 2);
   const left = img.width >= w ? Math.floor(img.width / 2) - Math.floor(w / 2) : -Math.ceil((w - img.width) / 2);
-  return window(img, top, left, h, w, mode, value);
+  return window(img, { top, left, height: h, width: w }, { mode, value });
 }
 
 /** Cubic convolution weights with A = −0.75 (PyTorch / OpenCV bicubic). */

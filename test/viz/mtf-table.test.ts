@@ -1,0 +1,44 @@
+import { strict as assert } from "node:assert";
+import * as viz from "../../src/viz";
+
+type Point = { x: number; y: number; series: string };
+const valuesOf = (b: viz.MimeBundle) => ((b.data[viz.MIME.vegaLite] as { data: { values: Point[] } }).data.values);
+const yDomainOf = (b: viz.MimeBundle) => (b.data[viz.MIME.vegaLite] as { layer: { encoding: { y: { scale: { domain: number[] } } } }[] }).layer[0]!.encoding.y.scale.domain;
+
+describe("viz: MTF curves stop at Nyquist and show overshoot; tables mark the best among comparable rows", function () {
+  this.timeout(30_000);
+  // A slanted-edge measurement reaches 1 cy/px (4x oversampled ESF); a restored MTF rises above 1.
+  const freq = Array.from({ length: 11 }, (_, i) => i / 10);
+  const restored = freq.map((f) => 1 + 0.3 * Math.sin(Math.PI * f));
+
+  it("drops samples past 0.5 cy/px by default, keeps them on request, and widens the y axis past 1", () => {
+    const b = viz.mtfCurves([{ label: "restored", frequency: freq, mtf: restored }]);
+    assert.deepEqual(valuesOf(b).map((p) => p.x), [0, 0.1, 0.2, 0.3, 0.4, 0.5]);
+    // Peak 1.3 at 0.5 cy/px: the axis goes to 1.3, no value is clipped.
+    assert.deepEqual(valuesOf(b).map((p) => p.y), restored.slice(0, 6));
+    assert.deepEqual(yDomainOf(b), [0, 1.3]);
+    const all = viz.mtfCurves([{ label: "restored", frequency: freq, mtf: restored }], { beyondNyquist: true });
+    assert.equal(valuesOf(all).length, 11);
+    // Physical units: Nyquist as given (250 cy/mm for 2 um pixels); an MTF below 1 keeps the [0, 1] axis.
+    const mm = viz.mtfCurves([{ label: "lens", frequency: [0, 125, 250, 300], mtf: [1, 0.6, 0.2, 0.1] }], { frequencyUnit: "cycles/mm", nyquist: 250 });
+    assert.deepEqual(valuesOf(mm).map((p) => p.x), [0, 125, 250]);
+    assert.deepEqual(yDomainOf(mm), [0, 1]);
+    assert.throws(() => viz.mtfCurves([{ label: "bad", frequency: [0, 0.1], mtf: [1] }]), /curve "bad" has 2 frequencies and 1 MTF values/);
+  });
+
+  it("compareWithin marks the best value within each image, not across images", () => {
+    const rows = [
+      { image: "scene", method: "blurred", PSNR: 25.1, MAE: 0.03 },
+      { image: "scene", method: "Wiener", PSNR: 29.4, MAE: 0.02 },
+      { image: "star", method: "blurred", PSNR: 18.2, MAE: 0.09 },
+      { image: "star", method: "Wiener", PSNR: 22.7, MAE: 0.05 },
+    ];
+    const grouped = viz.metricTable(rows, { digits: 2, best: { PSNR: "max", MAE: "min" }, compareWithin: "image" });
+    const md = grouped.data[viz.MIME.markdown] as string;
+    assert.deepEqual(md.match(/\*\*[^*]+\*\*/g), ["**29.40**", "**0.02**", "**22.70**", "**0.05**"]);
+    // Without it, one best per column over all rows (the old behaviour).
+    const flat = viz.metricTable(rows, { digits: 2, best: { PSNR: "max", MAE: "min" } }).data[viz.MIME.markdown] as string;
+    assert.deepEqual(flat.match(/\*\*[^*]+\*\*/g), ["**29.40**", "**0.02**"]);
+    assert.throws(() => viz.metricTable(rows, { best: { PSNR: "max" }, compareWithin: "scene" }), /compareWithin names column 'scene', which no row has \(columns: image, method, PSNR, MAE\)/);
+  });
+});
