@@ -81,8 +81,15 @@ export interface Screened {
 }
 
 const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-/** An absolute path that does not exist on this machine: the original's cluster. */
-const clusterPath = (v: unknown): v is string => typeof v === "string" && path.isAbsolute(v) && !fs.existsSync(v);
+/**
+ * An absolute path of the original's cluster: its top folder (/scratch, /depot, ...) does not exist
+ * on this machine. (An output folder under an existing top folder is created as usual.)
+ */
+const clusterPath = (v: unknown): v is string => {
+  if (typeof v !== "string" || !path.isAbsolute(v) || fs.existsSync(v)) return false;
+  const top = v.split(/[\\/]/).filter(Boolean)[0];
+  return top !== undefined && !fs.existsSync(path.join(path.parse(v).root, top));
+};
 const hubRepoId = (v: unknown): v is string => typeof v === "string" && /^[\w.-]+\/[\w.-]+$/.test(v) && !fs.existsSync(v);
 
 /**

@@ -10,7 +10,7 @@ import { train } from "../../train";
 import { screenTrainConfigFile } from "../../train/config";
 import { findingLine } from "../../train/original-keys";
 import { checkOriginalConfig } from "../../train/validate";
-import { ArgumentError } from "../../util";
+import { ArgumentError, SvdError } from "../../util";
 
 export function parseTrainArgs(args: string[]): { opt: string; test: boolean; check: boolean; overrides: string[] } {
   let opt: string | undefined;
@@ -53,7 +53,7 @@ export function registerTrain(program: Command): void {
       if (check) {
         const report = checkOriginalConfig((await initBackend()).tf, opt, overrides);
         process.stdout.write(checkReport(report));
-        if (!report.ok) process.exitCode = 1;
+        if (!report.ok) throw new SvdError(`${opt} does not load here (the unsupported keys are listed above)`);
         return;
       }
       // The original's cluster keys are taken out before training: say which, and why.
