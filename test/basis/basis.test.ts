@@ -223,6 +223,7 @@ describe("basis: reconstruction quality and its warning", function () {
       const back = await readBasisFile(file);
       assert.deepEqual(back.relativeError!.shape, [2, nh, nw]);
       assert.deepEqual(Array.from(back.relativeError!.data), Array.from(truncated.relativeError));
+      assert.deepEqual(relativeErrorMap(back, 1), relativeErrorMap(truncated, 1));
       assert.equal(back.quality!.warning, truncated.quality.warning);
       assert.ok(Math.abs(back.quality!.channels[1]!.capturedVariance! - truncated.quality.channels[1]!.capturedVariance!) < 1e-6);
     } finally {
