@@ -51,11 +51,21 @@ function pitchMm(g: PsfGridGeometry, res: [number, number]): [number, number] | 
   return undefined;
 }
 
+export interface FieldAxesOptions {
+  /**
+   * Image-side focal length (mm): with it the axes are field angles, atan(x / f) in degrees, for a
+   * distortion-free lens focused at infinity; without it, positions on the sensor in mm.
+   */
+  focalLengthMm?: number;
+}
+
 /**
  * Field axes of a PSF file's grid: column positions along the middle row and row positions along
  * the middle column, relative to the sensor centre ((res - 1) / 2 in pixel-centre coordinates).
  */
-export function fieldAxesOf(g: PsfGridGeometry): FieldAxes {
+export function fieldAxesOf(g: PsfGridGeometry, opts: FieldAxesOptions = {}): FieldAxes {
+  const f = opts.focalLengthMm;
+  if (f !== undefined && !(f > 0)) throw new RangeError(`viz.fieldAxesOf: focalLengthMm must be a positive length in mm, found ${f}`);
   const res = g.sensorRes;
   let pos: (iy: number, ix: number) => [number, number];
   try {
@@ -70,8 +80,15 @@ export function fieldAxesOf(g: PsfGridGeometry): FieldAxes {
   const xPx = Array.from({ length: g.gridCols }, (_, ix) => pos(midRow, ix)[1] - (res[1] - 1) / 2);
   const yPx = Array.from({ length: g.gridRows }, (_, iy) => pos(iy, midCol)[0] - (res[0] - 1) / 2);
   const pitch = pitchMm(g, res);
-  if (!pitch) return { unit: "px", x: xPx, y: yPx };
-  return { unit: "mm", x: xPx.map((v) => v * pitch[1]), y: yPx.map((v) => v * pitch[0]) };
+  if (!pitch) {
+    if (f !== undefined) throw new RangeError("viz.fieldAxesOf: field angles need the pixel pitch (sensor_size or sensor.pixel_pitch_um in the file); none found");
+    return { unit: "px", x: xPx, y: yPx };
+  }
+  const xMm = xPx.map((v) => v * pitch[1]);
+  const yMm = yPx.map((v) => v * pitch[0]);
+  if (f === undefined) return { unit: "mm", x: xMm, y: yMm };
+  const deg = (mm: number): number => (Math.atan(mm / f) * 180) / Math.PI;
+  return { unit: "deg", x: xMm.map(deg), y: yMm.map(deg) };
 }
 
 /** Axis titles that say what the numbers are. */

@@ -52,7 +52,7 @@ export {
 } from "./raster";
 export { rasterToPng, svgToPng, svgToPngAtDpi, pngDataUri } from "./png";
 export { panelsBundle, panelsToSvg, formatTick, linearTicks, logTicks, type ColorbarSpec, type Outline, type Panel, type PanelLayout, type GridAxis } from "./panels";
-export { fieldAxesOf, indexAxes, fieldAxisTitles, type FieldAxes, type FieldUnit, type PsfGridGeometry } from "./field";
+export { fieldAxesOf, indexAxes, fieldAxisTitles, type FieldAxes, type FieldAxesOptions, type FieldUnit, type PsfGridGeometry } from "./field";
 export {
   imageFigure,
   compareImages,
@@ -84,7 +84,7 @@ export {
   type MtfCurve,
   type LossPoint,
 } from "./vegalite";
-export { plotly, surface, plotlyLines, type PlotlyFigure } from "./plotly";
+export { plotly, surface, plotlyLines, plotlyColorscale, type PlotlyFigure } from "./plotly";
 export { metricTable, type Cell, type TableOptions } from "./tables";
 export { useNotebookProgress, liveCurve, notebookProgress, LiveCurve } from "./live";
 export { figureToSvg, figureToPng, saveFigure, EXPORT_DPI } from "./export";

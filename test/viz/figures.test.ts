@@ -79,6 +79,13 @@ describe("viz figures for papers", function () {
   });
 
   describe("house style", function () {
+    it("gives Plotly surfaces the sequential colormap of every other figure", function () {
+      const fig = viz.surface({ data: new Float32Array([0, 1, 2, 3]), shape: [2, 2] }).data[viz.MIME.plotly] as { data: { colorscale: [number, string][] }[] };
+      const scale = fig.data[0]!.colorscale;
+      assert.equal(scale.length, 17);
+      // viridis: matplotlib's first and last entries, #440154 and #fde725.
+      assert.deepEqual([scale[0], scale[16]], [[0, "rgb(68,1,84)"], [1, "rgb(253,231,37)"]]);
+    });
     it("sizes Vega-Lite charts to a paper column with 8-10 pt text", function () {
       const spec = viz.lineChart([{ label: "a", x: [0, 1], y: [0, 1] }]).data[viz.MIME.vegaLite] as Record<string, any>;
       assert.equal(spec.width, 336); // 3.5 in at 96 CSS px per inch
@@ -143,6 +150,12 @@ describe("viz figures for papers", function () {
       assert.deepEqual(fromPitch.x.map((v) => Math.round(v * 1e6) / 1e6), [-0.48, -0.16, 0.16, 0.48]);
       assert.deepEqual(viz.fieldAxesOf(geometry({})), { unit: "px", x: [-96, -32, 32, 96], y: [-96, -32, 32, 96] });
       assert.deepEqual(viz.fieldAxesOf(geometry({}, false)).unit, "index");
+      // Field angles for a lens of focal length f: atan(x / f); 0.75 mm at f = 0.75 mm is 45 degrees.
+      const angles = viz.fieldAxesOf(geometry({ sensor_size: [2, 2] }), { focalLengthMm: 0.75 });
+      assert.equal(angles.unit, "deg");
+      assert.deepEqual(angles.x.map((v) => Math.round(v * 1e9) / 1e9), [-45, -18.434948823, 18.434948823, 45]);
+      assert.throws(() => viz.fieldAxesOf(geometry({}), { focalLengthMm: 4 }), /field angles need the pixel pitch/);
+      assert.throws(() => viz.fieldAxesOf(geometry({ sensor_size: [2, 2] }), { focalLengthMm: -1 }), /focalLengthMm must be a positive length in mm, found -1/);
     });
   });
 
