@@ -2,8 +2,12 @@
  * Per-kernel time of one NAFNet training step on the active tfjs backend (tf.profile), summed by
  * kernel name and by kernel+shape; for finding what to speed up in src/backend/wasm-kernels.
  *
- *   npx tsx bench/train-step-profile.ts [--width 32] [--enc 1,1,1,28] [--batch 4] [--size 64] [--top 25]
+ * With --repeat N the step is profiled N times and each row is the median over those runs (one
+ * profiled step on a shared machine is dominated by whichever kernels another job preempted).
+ *
+ *   npx tsx bench/train-step-profile.ts [--width 32] [--enc 1,1,1,28] [--batch 4] [--size 64] [--top 25] [--repeat 1]
  */
+import * as os from "node:os";
 import type * as tfTypes from "@tensorflow/tfjs";
 import { initBackend } from "../src/backend";
 import { createNetwork } from "../src/models";
@@ -19,6 +23,8 @@ const enc = arg("enc", "1,1,1,28").split(",").map(Number);
 const B = Number(arg("batch", "4"));
 const S = Number(arg("size", "64"));
 const top = Number(arg("top", "25"));
+const repeat = Number(arg("repeat", "1"));
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
 
 (async () => {
   const { tf } = await initBackend();
@@ -34,27 +40,38 @@ const top = Number(arg("top", "25"));
     tf.dispose([value, ...Object.values(grads)]);
   };
   step();
-  const t0 = performance.now();
-  const prof = await tf.profile(step);
-  const wall = performance.now() - t0;
-  const byName = new Map<string, [number, number]>();
-  const byShape = new Map<string, [number, number]>();
-  let total = 0;
-  for (const k of prof.kernels) {
-    const ms = k.kernelTimeMs as number;
-    total += ms;
-    const key2 = `${k.name} ${k.inputShapes.map((s) => `[${s}]`).join(" ")}`;
-    for (const [m, key] of [[byName, k.name], [byShape, key2]] as const) {
-      const e = m.get(key) ?? [0, 0];
-      e[0] += ms; e[1]++;
-      m.set(key, e);
+  // Per run: ms and call count per kernel name and per kernel+shapes; rows report medians over runs.
+  const runs: Array<{ wall: number; total: number; count: number; byName: Map<string, [number, number]>; byShape: Map<string, [number, number]> }> = [];
+  for (let r = 0; r < repeat; r++) {
+    const t0 = performance.now();
+    const prof = await tf.profile(step);
+    const wall = performance.now() - t0;
+    const byName = new Map<string, [number, number]>();
+    const byShape = new Map<string, [number, number]>();
+    let total = 0;
+    for (const k of prof.kernels) {
+      const ms = k.kernelTimeMs as number;
+      // tf.customGrad ops (the fused layers) show up as "forward", timing the kernels inside them again.
+      if (k.name !== "forward") total += ms;
+      const key2 = `${k.name} ${k.inputShapes.map((s) => `[${s}]`).join(" ")}`;
+      for (const [m, key] of [[byName, k.name], [byShape, key2]] as const) {
+        const e = m.get(key) ?? [0, 0];
+        e[0] += ms; e[1]++;
+        m.set(key, e);
+      }
     }
+    runs.push({ wall, total, count: prof.kernels.length, byName, byShape });
   }
-  console.log(`profiled step wall ${wall.toFixed(0)} ms (profiling overhead included); kernel sum ${total.toFixed(0)} ms; ${prof.kernels.length} kernels`);
+  const medianOf = (pick: (r: (typeof runs)[number]) => Map<string, [number, number]>) => {
+    const m = new Map<string, [number, number]>();
+    for (const key of new Set(runs.flatMap((r) => [...pick(r).keys()]))) m.set(key, [median(runs.map((r) => pick(r).get(key)?.[0] ?? 0)), pick(runs[0]!).get(key)?.[1] ?? 0]);
+    return m;
+  };
+  console.log(`profiled step (median of ${repeat}): wall ${median(runs.map((r) => r.wall)).toFixed(0)} ms (profiling overhead included); kernel sum ${median(runs.map((r) => r.total)).toFixed(0)} ms (customGrad "forward" wrappers left out); ${runs[0]!.count} kernels; load ${os.loadavg()[0]!.toFixed(2)}`);
   const show = (m: Map<string, [number, number]>, title: string) => {
     console.log(`-- ${title}`);
     for (const [k, [ms, n]] of [...m].sort((a, b) => b[1][0] - a[1][0]).slice(0, top)) console.log(`${ms.toFixed(1).padStart(8)} ms ${String(n).padStart(5)}x  ${k}`);
   };
-  show(byName, "by kernel");
-  show(byShape, "by kernel and input shapes");
+  show(medianOf((r) => r.byName), "by kernel");
+  show(medianOf((r) => r.byShape), "by kernel and input shapes");
 })();

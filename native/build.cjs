@@ -11,7 +11,9 @@ const { spawnSync } = require("node:child_process");
 const here = __dirname;
 const outDir = path.join(here, "build");
 const target = path.join(outDir, "svd_dnnl.node");
-const sources = [path.join(here, "svd_dnnl.cc"), __filename];
+// Compiled sources, then everything else whose change must trigger a rebuild.
+const compiled = ["svd_dnnl.cc", "svd_pointwise.cc"].map((f) => path.join(here, f));
+const sources = [...compiled, path.join(here, "napi_util.h"), path.join(here, "svd_pointwise.h"), __filename];
 const required = process.env.SVD_NATIVE_REQUIRED === "1";
 const nodeHeaders = process.env.SVD_NODE_HEADERS || "/usr/include/node";
 
@@ -31,7 +33,7 @@ if (upToDate && !process.argv.includes("--force")) {
 if (!fs.existsSync(path.join(nodeHeaders, "node_api.h"))) skip(`${nodeHeaders}/node_api.h not found (Debian nodejs ships it; or set SVD_NODE_HEADERS to node's include directory)`);
 if (!fs.existsSync("/usr/include/oneapi/dnnl/dnnl.hpp")) skip("oneDNN headers /usr/include/oneapi/dnnl/dnnl.hpp not found (apt-get install libdnnl-dev)");
 const cxx = process.env.CXX || "g++";
-const args = ["-O2", "-std=c++17", "-shared", "-fPIC", "-fopenmp", "-DNODE_GYP_MODULE_NAME=svd_dnnl", `-I${nodeHeaders}`, sources[0], "-o", target + ".tmp", "-ldnnl"];
+const args = ["-O2", "-std=c++17", "-shared", "-fPIC", "-fopenmp", "-DNODE_GYP_MODULE_NAME=svd_dnnl", `-I${nodeHeaders}`, ...compiled, "-o", target + ".tmp", "-ldnnl"];
 fs.mkdirSync(outDir, { recursive: true });
 const r = spawnSync(cxx, args, { stdio: ["ignore", "inherit", "pipe"], encoding: "utf8" });
 if (r.error) skip(`${cxx} could not run: ${r.error.message}`);

@@ -1,5 +1,5 @@
 // N-API addon: oneDNN convolution (forward, backward data, backward weights; groups for depthwise)
-// and matmul over float32 buffers the caller owns (tfjs wasm heap views), NHWC activations and
+// and matmul (with an optional fused bias; the dense backward in one call) over float32 buffers the caller owns (tfjs wasm heap views), NHWC activations and
 // tfjs filter layouts. Primitives are built once per geometry and cached: building one costs far
 // more than running it on the small NAFNet tensors.
 #include <node_api.h>
@@ -9,13 +9,19 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
+
+#include "napi_util.h"
+#include "svd_pointwise.h"
 
 using dnnl::memory;
 using tag = dnnl::memory::format_tag;
 using dt = dnnl::memory::data_type;
 
 namespace {
+
+using namespace svd;
 
 dnnl::engine& cpuEngine() {
   static dnnl::engine eng(dnnl::engine::kind::cpu, 0);
@@ -24,75 +30,6 @@ dnnl::engine& cpuEngine() {
 dnnl::stream& cpuStream() {
   static dnnl::stream s(cpuEngine());
   return s;
-}
-
-// ---- N-API helpers ---------------------------------------------------------------------------
-
-struct JsError {
-  std::string msg;
-};
-
-void check(napi_env env, napi_status st, const char* what) {
-  if (st != napi_ok) throw JsError{std::string("svd_dnnl: N-API call failed: ") + what};
-}
-
-std::vector<napi_value> args(napi_env env, napi_callback_info info, size_t want) {
-  size_t n = want;
-  std::vector<napi_value> v(want);
-  check(env, napi_get_cb_info(env, info, &n, v.data(), nullptr, nullptr), "get_cb_info");
-  if (n < want) throw JsError{"svd_dnnl: expected " + std::to_string(want) + " arguments, got " + std::to_string(n)};
-  return v;
-}
-
-// A Float32Array's data pointer and element count.
-float* floats(napi_env env, napi_value v, size_t need, const char* name) {
-  bool is = false;
-  check(env, napi_is_typedarray(env, v, &is), "is_typedarray");
-  if (!is) throw JsError{std::string("svd_dnnl: argument '") + name + "' must be a Float32Array"};
-  napi_typedarray_type type;
-  size_t length = 0;
-  void* data = nullptr;
-  check(env, napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr), "get_typedarray_info");
-  if (type != napi_float32_array) throw JsError{std::string("svd_dnnl: argument '") + name + "' must be a Float32Array"};
-  if (length != need)
-    throw JsError{std::string("svd_dnnl: argument '") + name + "' has " + std::to_string(length) + " elements, the geometry needs " + std::to_string(need)};
-  return static_cast<float*>(data);
-}
-
-std::vector<int64_t> ints(napi_env env, napi_value v, size_t want, const char* name) {
-  bool is = false;
-  check(env, napi_is_array(env, v, &is), "is_array");
-  if (!is) throw JsError{std::string("svd_dnnl: argument '") + name + "' must be an array of integers"};
-  uint32_t n = 0;
-  check(env, napi_get_array_length(env, v, &n), "get_array_length");
-  if (n != want) throw JsError{std::string("svd_dnnl: argument '") + name + "' needs " + std::to_string(want) + " integers, got " + std::to_string(n)};
-  std::vector<int64_t> out(n);
-  for (uint32_t i = 0; i < n; i++) {
-    napi_value e;
-    check(env, napi_get_element(env, v, i, &e), "get_element");
-    check(env, napi_get_value_int64(env, e, &out[i]), "get_value_int64");
-  }
-  return out;
-}
-
-napi_value number(napi_env env, double x) {
-  napi_value v;
-  napi_create_double(env, x, &v);
-  return v;
-}
-
-template <typename F>
-napi_value guarded(napi_env env, F&& body) {
-  try {
-    return body();
-  } catch (const JsError& e) {
-    napi_throw_error(env, nullptr, e.msg.c_str());
-  } catch (const dnnl::error& e) {
-    napi_throw_error(env, nullptr, (std::string("svd_dnnl: oneDNN: ") + e.what()).c_str());
-  } catch (const std::exception& e) {
-    napi_throw_error(env, nullptr, (std::string("svd_dnnl: ") + e.what()).c_str());
-  }
-  return nullptr;
 }
 
 // ---- convolution ---------------------------------------------------------------------------
@@ -218,35 +155,76 @@ napi_value Conv(napi_env env, napi_callback_info info) {
   });
 }
 
-// ---- matmul ------------------------------------------------------------------------------------
+// ---- matmul and dense (1x1 conv) ------------------------------------------------------------------
 
 // Geometry: batchA batchB M K N transA transB. a is [batchA, M, K] (stored [batchA, K, M] when
 // transA), b is [batchB, K, N] (stored [batchB, N, K] when transB), out [max batch, M, N]. A batch of
-// 1 broadcasts.
+// 1 broadcasts. An optional bias [N] is added to every row inside the primitive.
 std::map<std::vector<int64_t>, dnnl::matmul> matmulPlans;
 
+struct MatmulDescs {
+  memory::desc a, b, out, bias;
+};
+
+MatmulDescs matmulDescs(const std::vector<int64_t>& geom) {
+  const int64_t bA = geom[0], bB = geom[1], M = geom[2], K = geom[3], N = geom[4];
+  const bool tA = geom[5] != 0, tB = geom[6] != 0;
+  if (bA != bB && bA != 1 && bB != 1) throw JsError{"svd_dnnl: matmul batches " + std::to_string(bA) + " and " + std::to_string(bB) + " do not broadcast"};
+  const int64_t bO = bA > bB ? bA : bB;
+  return {memory::desc({bA, M, K}, dt::f32, tA ? memory::dims{M * K, 1, M} : memory::dims{M * K, K, 1}),
+          memory::desc({bB, K, N}, dt::f32, tB ? memory::dims{K * N, 1, K} : memory::dims{K * N, N, 1}),
+          memory::desc({bO, M, N}, dt::f32, memory::dims{M * N, N, 1}), memory::desc({1, 1, N}, dt::f32, memory::dims{N, N, 1})};
+}
+
+// Runs out = a x b (+ bias) for a 7-integer geometry; the caller has checked the buffer sizes.
+void runMatmul(const std::vector<int64_t>& geom, float* a, float* b, float* out, float* bias) {
+  const MatmulDescs d = matmulDescs(geom);
+  std::vector<int64_t> key(geom);
+  key.push_back(bias != nullptr);
+  auto it = matmulPlans.find(key);
+  if (it == matmulPlans.end()) {
+    auto desc = bias ? dnnl::matmul::desc(d.a, d.b, d.bias, d.out) : dnnl::matmul::desc(d.a, d.b, d.out);
+    it = matmulPlans.emplace(key, dnnl::matmul(dnnl::matmul::primitive_desc(desc, cpuEngine()))).first;
+  }
+  auto& eng = cpuEngine();
+  std::unordered_map<int, memory> margs{{DNNL_ARG_SRC, memory(d.a, eng, a)}, {DNNL_ARG_WEIGHTS, memory(d.b, eng, b)}, {DNNL_ARG_DST, memory(d.out, eng, out)}};
+  if (bias) margs.emplace(DNNL_ARG_BIAS, memory(d.bias, eng, bias));
+  it->second.execute(cpuStream(), margs);
+  cpuStream().wait();
+}
+
+// matmul(a, b, out, geom[, bias]).
 napi_value Matmul(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
-    auto a = args(env, info, 4);
-    const auto geom = ints(env, a[3], 7, "geom");
+    size_t argc = 5;
+    napi_value v[5];
+    check(env, napi_get_cb_info(env, info, &argc, v, nullptr, nullptr), "get_cb_info");
+    if (argc < 4) throw JsError{"svd_dnnl: matmul expects (a, b, out, geom[, bias]), got " + std::to_string(argc) + " arguments"};
+    const auto geom = ints(env, v[3], 7, "geom");
     const int64_t bA = geom[0], bB = geom[1], M = geom[2], K = geom[3], N = geom[4];
-    const bool tA = geom[5] != 0, tB = geom[6] != 0;
-    if (bA != bB && bA != 1 && bB != 1) throw JsError{"svd_dnnl: matmul batches " + std::to_string(bA) + " and " + std::to_string(bB) + " do not broadcast"};
     const int64_t bO = bA > bB ? bA : bB;
-    memory::desc aMd({bA, M, K}, dt::f32, tA ? memory::dims{M * K, 1, M} : memory::dims{M * K, K, 1});
-    memory::desc bMd({bB, K, N}, dt::f32, tB ? memory::dims{K * N, 1, K} : memory::dims{K * N, N, 1});
-    memory::desc oMd({bO, M, N}, dt::f32, memory::dims{M * N, N, 1});
-    auto it = matmulPlans.find(geom);
-    if (it == matmulPlans.end()) {
-      dnnl::matmul::desc d(aMd, bMd, oMd);
-      it = matmulPlans.emplace(geom, dnnl::matmul(dnnl::matmul::primitive_desc(d, cpuEngine()))).first;
-    }
-    auto& eng = cpuEngine();
-    memory am(aMd, eng, floats(env, a[0], size_t(bA * M * K), "a"));
-    memory bm(bMd, eng, floats(env, a[1], size_t(bB * K * N), "b"));
-    memory om(oMd, eng, floats(env, a[2], size_t(bO * M * N), "out"));
-    it->second.execute(cpuStream(), {{DNNL_ARG_SRC, am}, {DNNL_ARG_WEIGHTS, bm}, {DNNL_ARG_DST, om}});
-    cpuStream().wait();
+    float* bias = argc > 4 && !isNullish(env, v[4]) ? floats(env, v[4], size_t(N), "bias") : nullptr;
+    runMatmul(geom, floats(env, v[0], size_t(bA * M * K), "a"), floats(env, v[1], size_t(bB * K * N), "b"), floats(env, v[2], size_t(bO * M * N), "out"), bias);
+    return nullptr;
+  });
+}
+
+// denseBackward(x, w, dy, dx, dw, db | null, [M, K, N]) for y = x w + b with x [M,K], w [K,N]:
+// dx = dy w^T, dw = x^T dy, db = column sums of dy, in one call.
+napi_value DenseBackward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    auto a = args(env, info, 7);
+    const auto g = ints(env, a[6], 3, "geom");
+    const int64_t M = g[0], K = g[1], N = g[2];
+    float* x = floats(env, a[0], size_t(M * K), "x");
+    float* w = floats(env, a[1], size_t(K * N), "w");
+    float* dy = floats(env, a[2], size_t(M * N), "dy");
+    float* dx = floats(env, a[3], size_t(M * K), "dx");
+    float* dw = floats(env, a[4], size_t(K * N), "dw");
+    float* db = isNullish(env, a[5]) ? nullptr : floats(env, a[5], size_t(N), "db");
+    runMatmul({1, 1, M, N, K, 0, 1}, dy, w, dx, nullptr);
+    runMatmul({1, 1, K, M, N, 1, 0}, x, dy, dw, nullptr);
+    if (db) sumMiddle(dy, db, 1, M, N);
     return nullptr;
   });
 }
@@ -284,14 +262,16 @@ napi_value Version(napi_env env, napi_callback_info) {
 }
 
 napi_value Init(napi_env env, napi_value exports) {
-  const napi_property_descriptor props[] = {
+  std::vector<napi_property_descriptor> props = {
       {"conv", nullptr, Conv, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"matmul", nullptr, Matmul, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"denseBackward", nullptr, DenseBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"version", nullptr, Version, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
-  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  for (const auto& p : pointwiseExports()) props.push_back(p);
+  napi_define_properties(env, exports, props.size(), props.data());
   return exports;
 }
 

@@ -104,9 +104,16 @@ export function assessAndWarn(b: QualityInput, opts: BasisQualityOptions = {}): 
   return q;
 }
 
-/** The relative L2 error of every grid PSF of channel `c` as an (nh, nw) map (dimensionless). */
-export function relativeErrorMap(b: QualityInput, c: number): NdArray {
-  assertIndex("c", c, b.channels, "channel");
-  const N = b.gridRows * b.gridCols;
-  return { data: b.relativeError.slice(c * N, (c + 1) * N), shape: [b.gridRows, b.gridCols] };
+/**
+ * The relative L2 error of every grid PSF of channel `c` as an (nh, nw) map (dimensionless): from a
+ * freshly built basis (relativeError (C*nh*nw)) or from a basis file (readBasisFile's (C, nh, nw)).
+ */
+export function relativeErrorMap(b: QualityInput | { relativeError?: NdArray }, c: number): NdArray {
+  const re = b.relativeError;
+  if (re === undefined) throw new ArgumentError("basis", "a basis with per-position errors (files written by this project's svd basis have basis_relative_error)", "none");
+  const [C, nh, nw] = re instanceof Float32Array ? [(b as QualityInput).channels, (b as QualityInput).gridRows, (b as QualityInput).gridCols] : (re.shape as [number, number, number]);
+  const data = re instanceof Float32Array ? re : re.data;
+  assertIndex("c", c, C, "channel");
+  const N = nh * nw;
+  return { data: Float32Array.from(data.subarray(c * N, (c + 1) * N)), shape: [nh, nw] };
 }

@@ -17,6 +17,8 @@ export interface HubOptions {
   accessToken?: string;
   cacheDir?: string;
   revision?: string;
+  /** The config key naming the dataset (e.g. `datasets.train.name`), for the offline hint. */
+  configKey?: string;
 }
 
 export function hubEndpoint(opts: HubOptions = {}): string {
@@ -47,7 +49,16 @@ export async function downloadHubDataset(repo: string, opts: HubOptions = {}): P
     for await (const f of hub.listFiles({ repo: { type: "dataset", name: repo }, recursive: true, revision, hubUrl, accessToken }))
       if (f.type === "file" && wanted(f.path)) entries.push({ path: f.path, size: f.size });
   } catch (err) {
-    throw new SvdError(`cannot list dataset '${repo}' on ${hubUrl}: ${(err as Error).message}`);
+    // Offline (or the Hub is down): a complete earlier download is as good as the Hub's copy.
+    if (listFilesRecursive(root).some((f) => f.endsWith(".parquet"))) {
+      if (!process.env.SVD_QUIET) process.stderr.write(`svd: the Hub at ${hubUrl} is unreachable (${(err as Error).message}); reading dataset '${repo}' from the local cache ${root}\n`);
+      return root;
+    }
+    const key = opts.configKey ?? "datasets.<phase>.name";
+    throw new SvdError(
+      `cannot reach the Hub at ${hubUrl} to read dataset '${repo}' (${(err as Error).message}) and it is not in the local cache ${root}: ` +
+        `download it where the Hub is reachable (or copy that folder here), or point the config at a local dataset folder: --set ${key}=<folder>`,
+    );
   }
   const progress = createProgress(`download ${repo}`, entries.length, "files");
   for (const e of entries) {

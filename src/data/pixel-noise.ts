@@ -1,6 +1,6 @@
 /**
- * Fast per-pixel random draws for sensor noise: a local xoshiro128** stream (the algorithm of
- * util/Rng) seeded from 128 bits drawn from the caller's Rng, so the result stays a pure function
+ * Fast per-pixel random draws for sensor noise: a local xoshiro128** stream (util/xoshiro128, the
+ * state util/Rng steps too) seeded from 128 bits drawn from the caller's Rng, so the result stays a pure function
  * of that Rng, with everything inlined for the one hot loop that draws ~10⁶ values per image.
  *
  * Why not Rng directly: its `random()` spends two 32-bit words per double (53 bits) and Knuth's
@@ -8,9 +8,15 @@
  * word (resolution 2⁻³², far below anything a PNG can show), Poisson draws below λ = 10 use
  * inversion (one uniform per draw), and λ ≥ 10 uses Hormann's PTRS (transformed rejection with
  * squeeze, ~1.15 uniform pairs per draw, exact), like NumPy's generator.
+ *
+ * The state step is shared with Rng (util/xoshiro128). The polar normal and PTRS below look like
+ * Rng's but are kept apart on purpose: they draw 32-bit uniforms where Rng draws 53-bit ones, and
+ * Rng's PTRS acceptance test is written as a sum of logs with the Lanczos logGamma. One shared
+ * version would change the seeded numbers (and so the files) of one side or the other.
  */
 import type { Rng } from "../util/rng";
 import { logGamma } from "../util/rng";
+import { Xoshiro128 } from "../util/xoshiro128";
 
 const TWO_M32 = 1 / 4294967296;
 
@@ -29,36 +35,18 @@ export function logFactorial(k: number): number {
   return (k + 0.5) * Math.log(k) - k + HALF_LOG_2PI + r * (1 / 12 - r2 * (1 / 360 - r2 / 1260));
 }
 
-export class PixelStream {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
+export class PixelStream extends Xoshiro128 {
   private spare = 0;
   private hasSpare = false;
 
+  /** Seeded from four 32-bit words of `rng`, so the stream is a pure function of it. */
   constructor(rng: Rng) {
-    this.s0 = rng.nextUint32();
-    this.s1 = rng.nextUint32();
-    this.s2 = rng.nextUint32();
-    this.s3 = rng.nextUint32();
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    super(rng.nextUint32(), rng.nextUint32(), rng.nextUint32(), rng.nextUint32());
   }
 
   /** Uniform in [0, 1) with 32 random bits. */
   uniform(): number {
-    const s1 = this.s1;
-    const x = Math.imul(s1, 5);
-    const rot = (x << 7) | (x >>> 25);
-    const result = Math.imul(rot, 9) >>> 0;
-    const t = s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= s1;
-    this.s1 = s1 ^ this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = (this.s3 << 11) | (this.s3 >>> 21);
-    return result * TWO_M32;
+    return this.nextUint32() * TWO_M32;
   }
 
   /** Standard normal (Marsaglia polar method: two values per accepted pair). */

@@ -49,8 +49,8 @@ export function conv2d(tf: Tf, p: ParamStore, name: string, cin: number, cout: n
     const w2 = () => tf.reshape(w, [cin, cout]) as tfTypes.Tensor2D;
     return (x) => {
       const [B, H, W] = x.shape;
-      const y = tf.matMul(tf.reshape(x, [B * H * W, cin]) as tfTypes.Tensor2D, w2());
-      return tf.reshape(b ? tf.add(y, b) : y, [B, H, W, cout]) as T4;
+      const x2 = tf.reshape(x, [B * H * W, cin]) as tfTypes.Tensor2D;
+      return tf.reshape(b ? dense(tf, x2, w2(), b) : tf.matMul(x2, w2()), [B, H, W, cout]) as T4;
     };
   }
   return (x) => {
@@ -81,7 +81,15 @@ export function channelLayerNormOp(tf: Tf, x: T4, w: tfTypes.Tensor, b: tfTypes.
  * Kernels the wasm backend registers (src/backend/wasm-kernels/fused.ts); layers use them through
  * tf.customGrad when the active backend has them and fall back to tf ops otherwise (same math).
  */
-const fusedKernels = { layerNorm: "SvdChannelLayerNorm", layerNormGrad: "SvdChannelLayerNormGrad", gate: "SvdSimpleGate", gateGrad: "SvdSimpleGateGrad" };
+const fusedKernels = {
+  layerNorm: "SvdChannelLayerNorm",
+  layerNormGrad: "SvdChannelLayerNormGrad",
+  gate: "SvdSimpleGate",
+  gateGrad: "SvdSimpleGateGrad",
+  // src/backend/native (oneDNN addon): x w + b with the bias in the matmul, and its backward in one call.
+  dense: "SvdDense",
+  denseBackward: "SvdDenseBackward",
+};
 
 type CustomGradFn = Parameters<Tf["customGrad"]>[0];
 
@@ -101,6 +109,24 @@ function makeFusedChannelLayerNorm(tf: Tf, eps: number) {
       tf.engine().runKernel(fusedKernels.layerNormGrad, { x: saved[0]!, weight: saved[1]!, dy }, { eps }) as tfTypes.Tensor[];
     return { value, gradFunc };
   }) as unknown as CustomGradFn) as unknown as (x: tfTypes.Tensor, w: tfTypes.Tensor, b: tfTypes.Tensor) => tfTypes.Tensor;
+}
+
+let denseOp: ((x: tfTypes.Tensor, w: tfTypes.Tensor, b: tfTypes.Tensor) => tfTypes.Tensor) | null = null;
+
+/** x [M, K] w [K, N] + b [N]: one fused kernel (and one for its gradients) where the backend has them. */
+export function dense(tf: Tf, x: tfTypes.Tensor2D, w: tfTypes.Tensor2D, b: tfTypes.Tensor): tfTypes.Tensor2D {
+  if (tf.getKernel(fusedKernels.dense, tf.getBackend())) return fusedDense(tf)(x, w, b);
+  return tf.add(tf.matMul(x, w), b) as tfTypes.Tensor2D;
+}
+
+function fusedDense(tf: Tf): (x: tfTypes.Tensor2D, w: tfTypes.Tensor2D, b: tfTypes.Tensor) => tfTypes.Tensor2D {
+  denseOp ??= tf.customGrad(((x: tfTypes.Tensor, w: tfTypes.Tensor, b: tfTypes.Tensor, save: tfTypes.GradSaveFunc) => {
+    save([x, w]);
+    const value = tf.engine().runKernel(fusedKernels.dense, { x, w, bias: b }) as tfTypes.Tensor;
+    const gradFunc = (dy: tfTypes.Tensor, saved: tfTypes.Tensor[]) => tf.engine().runKernel(fusedKernels.denseBackward, { x: saved[0]!, w: saved[1]!, dy }) as tfTypes.Tensor[];
+    return { value, gradFunc };
+  }) as unknown as CustomGradFn) as unknown as (x: tfTypes.Tensor, w: tfTypes.Tensor, b: tfTypes.Tensor) => tfTypes.Tensor;
+  return denseOp as (x: tfTypes.Tensor2D, w: tfTypes.Tensor2D, b: tfTypes.Tensor) => tfTypes.Tensor2D;
 }
 
 let gateOp: ((x: tfTypes.Tensor) => tfTypes.Tensor) | null = null;

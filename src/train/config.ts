@@ -4,7 +4,9 @@
  * as unused; `network` and `datasets.*` are checked by their registries.
  */
 import * as s from "../config/schema";
-import { loadConfig, type LoadedConfig } from "../config/load";
+import { applyOverrides, interpolate, loadConfig, readYamlFile, type ConfigTree, type LoadedConfig } from "../config/load";
+import { ConfigError } from "../util/errors";
+import { interpolationVariables, screenOriginalKeys, type ConfigFinding } from "./original-keys";
 import { scheduleTypes } from "./schedule";
 
 /** A mapping whose absence means "all defaults". */
@@ -106,6 +108,33 @@ export const trainConfigSchema = s.object(
 export type TrainConfig = s.Infer<typeof trainConfigSchema>;
 export { metric as metricSchema };
 
-export function loadTrainConfig(file: string, overrides: readonly string[] = []): LoadedConfig<TrainConfig> {
-  return loadConfig(file, trainConfigSchema, overrides);
+export interface ScreenedTrainConfig {
+  /** After overrides and interpolation, before screening (what gets saved beside outputs). */
+  tree: ConfigTree;
+  /** With the original's cluster keys taken out and its cluster paths replaced. */
+  screened: ConfigTree;
+  findings: ConfigFinding[];
+  /** Top-level keys that `${...}` references use (free variables such as dataset_1_name). */
+  variables: Set<string>;
+}
+
+/** Reads `file`, applies `--set` overrides and `${...}` interpolation, and screens the original's keys. */
+export function screenTrainConfigFile(file: string, overrides: readonly string[] = []): ScreenedTrainConfig {
+  const raw = readYamlFile(file);
+  applyOverrides(raw, overrides);
+  const tree = interpolate(raw, file);
+  const { tree: screened, findings } = screenOriginalKeys(tree);
+  return { tree, screened, findings, variables: interpolationVariables(raw) };
+}
+
+/**
+ * Loads and validates a training config. The original's cluster keys are taken out first (listed in
+ * `findings`); the first unsupported key is a ConfigError (checkOriginalConfig lists them all).
+ */
+export function loadTrainConfig(file: string, overrides: readonly string[] = []): LoadedConfig<TrainConfig> & { findings: ConfigFinding[] } {
+  const s = screenTrainConfigFile(file, overrides);
+  const bad = s.findings.find((f) => f.kind === "unsupported");
+  if (bad) throw new ConfigError(file, bad.keyPath, bad.text, bad.found, bad.detail);
+  const loaded = loadConfig({ tree: s.screened, name: file }, trainConfigSchema);
+  return { ...loaded, tree: s.tree, findings: s.findings };
 }

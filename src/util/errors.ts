@@ -29,7 +29,7 @@ export class ConfigError extends SvdError {
     readonly keyPath: string,
     readonly expected: string,
     readonly found: unknown,
-    detail?: string,
+    readonly detail?: string,
   ) {
     super(
       `${file}: key '${keyPath || "<root>"}': expected ${expected}, found ${describeValue(found)}` +

@@ -2,10 +2,12 @@
  * The one seeded random generator of the project. Every random draw goes through an Rng passed
  * down explicitly, so the same seed gives the same numbers (and the same files) on every machine.
  *
- * Algorithm: xoshiro128** (32-bit state words, exact in JS integer arithmetic via Math.imul),
+ * Algorithm: xoshiro128** (util/xoshiro128: 32-bit state words, exact in JS integer arithmetic via Math.imul),
  * seeded through splitmix32 from a string or integer seed. `fork(label)` derives an independent
  * stream, so adding a draw in one part of a pipeline does not shift the numbers of another part.
  */
+import { Xoshiro128 } from "./xoshiro128";
+
 export type Seed = number | string;
 
 function hashSeed(seed: Seed): number {
@@ -28,43 +30,30 @@ function splitmix32(state: number): [number, number] {
   return [state, z];
 }
 
-export class Rng {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
+/** The four splitmix32 words that seed a stream from `seed`. */
+function seedWords(seed: Seed): [number, number, number, number] {
+  let st = hashSeed(seed);
+  const words: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const [ns, z] = splitmix32(st);
+    st = ns;
+    words.push(z);
+  }
+  return words as [number, number, number, number];
+}
+
+export class Rng extends Xoshiro128 {
   private spareNormal: number | null = null;
   readonly seed: Seed;
 
   constructor(seed: Seed) {
+    super(...seedWords(seed));
     this.seed = seed;
-    let st = hashSeed(seed);
-    const words: number[] = [];
-    for (let i = 0; i < 4; i++) {
-      const [ns, z] = splitmix32(st);
-      st = ns;
-      words.push(z);
-    }
-    [this.s0, this.s1, this.s2, this.s3] = words as [number, number, number, number];
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 
   /** An independent generator for a named sub-task (e.g. `rng.fork("psf:12")`). */
   fork(label: string | number): Rng {
     return new Rng(`${String(this.seed)}/${label}`);
-  }
-
-  /** Uniform 32-bit unsigned integer. */
-  nextUint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5) >>> 0, 7), 9) >>> 0;
-    const t = (this.s1 << 9) >>> 0;
-    this.s2 = (this.s2 ^ this.s0) >>> 0;
-    this.s3 = (this.s3 ^ this.s1) >>> 0;
-    this.s1 = (this.s1 ^ this.s2) >>> 0;
-    this.s0 = (this.s0 ^ this.s3) >>> 0;
-    this.s2 = (this.s2 ^ t) >>> 0;
-    this.s3 = rotl(this.s3, 11);
-    return result;
   }
 
   /** Uniform double in [0, 1) with 53 random bits. */
@@ -153,10 +142,6 @@ export class Rng {
     }
     return items;
   }
-}
-
-function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
 /** log Gamma by the Lanczos approximation (g=7, n=9); accurate to ~1e-15 for x > 0. */

@@ -1,20 +1,38 @@
 /**
- * Static export of figures for the CLI's reports, without a browser: Vega-Lite -> SVG (vega's
- * headless View), SVG -> PNG (sharp), panel figures as PNG. Files are written atomically.
+ * Static export of figures, without a browser: Vega-Lite -> SVG through vega's own SVG renderer
+ * (paths and <text>, nothing rasterised), panel figures as their vector document (PNG pixels in
+ * <image>s, text and axes as vector marks), SVG -> PNG through sharp. Files are written atomically.
  */
 import * as path from "node:path";
 import { writeFileAtomic } from "../util/atomic";
 import { ArgumentError } from "../util/errors";
 import { MIME, type MimeBundle } from "./mime";
-import { svgToPng } from "./png";
+import { svgToPngAtDpi } from "./png";
+import { CSS_PX_PER_INCH, POINTS_PER_INCH } from "./style";
 import { vegaLiteToSvg, type VegaLiteSpec } from "./vegalite";
 
-/** The figure as an SVG document (Vega-Lite charts natively; PNG figures wrapped in an <image>). */
+/** Print resolution of exported PNGs (dots per inch). */
+export const EXPORT_DPI = 300;
+
+/**
+ * Vega writes its size in CSS pixels without a unit; restating it in points fixes the print size
+ * (96 px = 72 pt = 1 in) for every program that opens the file.
+ */
+function withPrintSize(svg: string): string {
+  return svg.replace(/^<svg([^>]*?) width="([\d.]+)" height="([\d.]+)"/, (_m, pre: string, w: string, h: string) => {
+    const pt = (px: string): string => String(Math.round(((Number(px) * POINTS_PER_INCH) / CSS_PX_PER_INCH) * 100) / 100);
+    return `<svg${pre} width="${pt(w)}pt" height="${pt(h)}pt"`;
+  });
+}
+
+/** The figure as an SVG document: Vega-Lite natively, panel figures as vector text around their pixels. */
 export async function figureToSvg(bundle: MimeBundle): Promise<string> {
   const d = bundle.data;
-  if (d[MIME.vegaLite]) return vegaLiteToSvg(d[MIME.vegaLite] as VegaLiteSpec);
+  if (d[MIME.vegaLite]) return withPrintSize(await vegaLiteToSvg(d[MIME.vegaLite] as VegaLiteSpec));
+  if (typeof bundle.vectorSvg === "string") return bundle.vectorSvg;
   if (typeof d[MIME.svg] === "string") return d[MIME.svg] as string;
   if (typeof d[MIME.png] === "string") {
+    // A PNG from elsewhere (not a src/viz panel figure): all that can be done is to wrap it.
     const meta = (bundle.metadata?.[MIME.png] ?? {}) as { width?: number; height?: number };
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const sharp = require("sharp") as typeof import("sharp");
@@ -30,9 +48,12 @@ export async function figureToSvg(bundle: MimeBundle): Promise<string> {
   );
 }
 
-export async function figureToPng(bundle: MimeBundle, density = 144): Promise<Buffer> {
-  if (typeof bundle.data[MIME.png] === "string") return Buffer.from(bundle.data[MIME.png] as string, "base64");
-  return svgToPng(await figureToSvg(bundle), density);
+/** The figure as a PNG at `density` dots per inch of its print size (default EXPORT_DPI). */
+export async function figureToPng(bundle: MimeBundle, density = EXPORT_DPI): Promise<Buffer> {
+  if (typeof bundle.vectorSvg !== "string" && !bundle.data[MIME.vegaLite] && typeof bundle.data[MIME.png] === "string") {
+    return Buffer.from(bundle.data[MIME.png] as string, "base64");
+  }
+  return svgToPngAtDpi(await figureToSvg(bundle), density);
 }
 
 /** Writes a figure by extension: .svg, .png, .json (the Vega-Lite/Plotly spec), .html / .md / .txt (tables). */

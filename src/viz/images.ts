@@ -1,19 +1,25 @@
 /**
  * Image figures for notebooks and reports: single images with colour bars, side-by-side comparisons
- * with zoomed crops, PSF grids over the field, basis PSFs and coefficient maps. Each returns a
- * MimeBundle (PNG + text) — `await viz.display(viz.psfGrid(...))` in a cell.
+ * with zoomed crops and PSNR/SSIM labels, PSF grids over the field with field axes and a colour
+ * bar, basis PSFs and coefficient maps. Each returns a MimeBundle (PNG for the notebook, a vector
+ * SVG for saveFigure) — `await viz.display(viz.psfGrid(...))` in a cell.
  */
+import { psnr, ssim } from "../metrics";
 import type { ColormapName } from "./colormap";
+import { checkFieldAxes, fieldAxisTitles, indexAxes, type FieldAxes } from "./field";
 import type { MimeBundle } from "./mime";
-import { panelsBundle, type Panel, type PanelLayout } from "./panels";
-import type { NdArray, NumericArray } from "../array";
+import type { ImageHWC, NdArray, NumericArray } from "../array";
+import { formatTick, panelsBundle, type Panel, type PanelLayout } from "./panels";
 import { asImageArray, cropRaster, displayRange, toRaster, type ImageInput, type ScaleOptions } from "./raster";
+import { COLORMAP, type FigureWidth } from "./style";
 
 export interface ImageFigureOptions extends ScaleOptions {
   title?: string;
   /** Show a colour bar (single-channel images; default true for them). */
   colorbar?: boolean;
-  /** Enlarge small images to about this many pixels on the long side (default 256). */
+  /** Print width (default one paper column). */
+  width?: FigureWidth | number;
+  /** Instead of `width`: the image about this many CSS pixels wide. */
   targetPx?: number;
 }
 
@@ -21,7 +27,7 @@ function singlePanel(img: ImageInput, opts: ImageFigureOptions, defaultMap: Colo
   const arr = asImageArray(img);
   const scaleOpts = { ...opts, colormap: opts.colormap ?? defaultMap };
   const raster = toRaster(img, scaleOpts);
-  const panel: Panel = { raster, title: opts.title };
+  const panel: Panel = { raster };
   if (arr.channels === 1 && opts.colorbar !== false) {
     const { lo, hi } = displayRange(arr.data, scaleOpts);
     panel.colorbar = { colormap: scaleOpts.colormap, lo, hi, log: opts.scale === "log" };
@@ -32,8 +38,9 @@ function singlePanel(img: ImageInput, opts: ImageFigureOptions, defaultMap: Colo
 /** One image (array, typed array with shape, or tensor) with a colour bar when single-channel. */
 export function imageFigure(img: ImageInput, opts: ImageFigureOptions = {}): Promise<MimeBundle> {
   const { height, width, channels } = asImageArray(img);
-  const panel = singlePanel(img, opts, "gray");
-  return panelsBundle([panel], { cellPx: opts.targetPx ?? 256 }, `image ${height}x${width}x${channels}${opts.title ? ` "${opts.title}"` : ""}`);
+  const panel = singlePanel(img, opts, COLORMAP.image);
+  const size = opts.width !== undefined || opts.targetPx === undefined ? { width: opts.width ?? "single" } : { cellPx: opts.targetPx };
+  return panelsBundle([panel], { ...size, title: opts.title }, `image ${height}x${width}x${channels}${opts.title ? ` "${opts.title}"` : ""}`);
 }
 
 export interface Crop {
@@ -47,12 +54,60 @@ export interface CompareOptions extends ScaleOptions {
   title?: string;
   /** Region shown enlarged in a second row, outlined in the full views. */
   crop?: Crop;
-  /** Size of the full views (default 256) and of the zoomed crops (default 192). */
+  /**
+   * The ground truth: every view (and its zoomed crop) is labelled with PSNR and SSIM against it
+   * (src/metrics, over all channels). The view identical to it is labelled "reference".
+   */
+  reference?: ImageInput;
+  /** Value range for PSNR/SSIM (default: the reference's `peak`, else 1 for images in [0, 1]). */
+  dataRange?: number;
+  /** Pixels left out on every side when scoring the full views (as a metrics table's cropBorder; default 0). */
+  cropBorder?: number;
+  /** Print width (default: the text width above 2 images, else one column). */
+  width?: FigureWidth | number;
+  /** Instead of `width`: full views about this many CSS pixels wide. */
   targetPx?: number;
-  zoomPx?: number;
 }
 
-/** Images side by side (e.g. sharp / blurred / restored), with the same crop zoomed below each. */
+/** The smallest side SSIM accepts with src/metrics' default window (Gaussian sigma 1.5, truncated at 3.5 sigma: 11 px). */
+const SSIM_MIN_SIDE = 11;
+
+/** An image as metrics input: float64 HWC, optionally cut to a crop. */
+function asMetricImage(img: ImageInput, crop?: Crop): ImageHWC<Float64Array> {
+  const { data, height, width, channels } = asImageArray(img);
+  if (!crop) return { data: Float64Array.from(data), height, width, channels };
+  const x0 = Math.max(0, Math.floor(crop.x));
+  const y0 = Math.max(0, Math.floor(crop.y));
+  const x1 = Math.min(width, Math.floor(crop.x + crop.width));
+  const y1 = Math.min(height, Math.floor(crop.y + crop.height));
+  const out = new Float64Array((x1 - x0) * (y1 - y0) * channels);
+  let k = 0;
+  for (let y = y0; y < y1; y++) for (let i = (y * width + x0) * channels; i < (y * width + x1) * channels; i++) out[k++] = data[i] as number;
+  return { data: out, height: y1 - y0, width: x1 - x0, channels };
+}
+
+export interface FidelityLabel {
+  psnrDb: number;
+  /** Undefined where the region is smaller than the SSIM window. */
+  ssim?: number;
+  text: string;
+}
+
+/** PSNR and SSIM of `img` against `ref` (src/metrics), as numbers and as the label a figure prints. */
+export function fidelityLabel(img: ImageHWC<NumericArray>, ref: ImageHWC<NumericArray>, opts: { dataRange?: number; cropBorder?: number } = {}): FidelityLabel {
+  const metricOpts = { dataRange: opts.dataRange ?? 1, cropBorder: opts.cropBorder ?? 0 };
+  const psnrDb = psnr(img, ref, metricOpts);
+  if (psnrDb === Infinity) return { psnrDb, ssim: 1, text: "reference" };
+  const side = Math.min(img.height, img.width) - 2 * metricOpts.cropBorder;
+  const s = side >= SSIM_MIN_SIDE ? ssim(img, ref, metricOpts) : undefined;
+  const text = `PSNR ${psnrDb.toFixed(2)} dB · SSIM ${s === undefined ? `n/a (< ${SSIM_MIN_SIDE} px)` : s.toFixed(3)}`;
+  return { psnrDb, ssim: s, text };
+}
+
+/**
+ * Images side by side (e.g. sharp / blurred / restored), with the same crop zoomed below each,
+ * each labelled with PSNR/SSIM against `opts.reference` when given.
+ */
 export function compareImages(items: { title: string; image: ImageInput }[], opts: CompareOptions = {}): Promise<MimeBundle> {
   if (items.length === 0) throw new RangeError("viz.compareImages: nothing to compare");
   const shapes = items.map((it) => asImageArray(it.image));
@@ -62,21 +117,39 @@ export function compareImages(items: { title: string; image: ImageInput }[], opt
       throw new RangeError(`viz.compareImages: "${items[i]!.title}" is ${s.height}x${s.width}, expected ${h0}x${w0} like "${items[0]!.title}"`);
     }
   });
-  const rasters = items.map((it) => toRaster(it.image, { colormap: "gray", ...opts }));
+  let labels: { full: FidelityLabel; crop?: FidelityLabel }[] | undefined;
+  if (opts.reference) {
+    const ref = asImageArray(opts.reference);
+    if (ref.height !== h0 || ref.width !== w0 || ref.channels !== shapes[0]!.channels) {
+      throw new RangeError(`viz.compareImages: reference is ${ref.height}x${ref.width}x${ref.channels}, expected ${h0}x${w0}x${shapes[0]!.channels} like the images`);
+    }
+    const peak = (opts.reference as { peak?: unknown }).peak;
+    const dataRange = opts.dataRange ?? (typeof peak === "number" ? peak : 1);
+    const refFull = asMetricImage(opts.reference);
+    const refCrop = opts.crop ? asMetricImage(opts.reference, opts.crop) : undefined;
+    labels = items.map((it) => ({
+      full: fidelityLabel(asMetricImage(it.image), refFull, { dataRange, cropBorder: opts.cropBorder }),
+      crop: opts.crop && refCrop ? fidelityLabel(asMetricImage(it.image, opts.crop), refCrop, { dataRange }) : undefined,
+    }));
+  }
+  const rasters = items.map((it) => toRaster(it.image, { colormap: COLORMAP.image, ...opts }));
   const panels: Panel[] = rasters.map((raster, i) => ({
     raster,
     title: items[i]!.title,
+    caption: labels?.[i]!.full.text,
     outlines: opts.crop ? [{ ...opts.crop }] : undefined,
   }));
-  const layout: PanelLayout = { columns: items.length, cellPx: opts.targetPx ?? 256, title: opts.title };
+  const size = opts.width !== undefined || opts.targetPx === undefined ? { width: opts.width } : { cellPx: opts.targetPx };
+  const layout: PanelLayout = { columns: items.length, ...size, title: opts.title };
   if (opts.crop) {
     const c = opts.crop;
     for (let i = 0; i < rasters.length; i++) {
-      // Crops are enlarged to the same size as the full views so both rows line up.
-      panels.push({ raster: cropRaster(rasters[i]!, c.x, c.y, c.width, c.height), title: `${items[i]!.title} (zoom)` });
+      // Crops are drawn as wide as the full views so both rows line up.
+      panels.push({ raster: cropRaster(rasters[i]!, c.x, c.y, c.width, c.height), title: `${items[i]!.title} (zoom)`, caption: labels?.[i]!.crop?.text });
     }
   }
-  const desc = `comparison of ${items.map((i) => i.title).join(" | ")} (${h0}x${w0})${opts.crop ? ` with crop ${JSON.stringify(opts.crop)}` : ""}`;
+  const scores = labels ? `; vs reference: ${items.map((it, i) => `${it.title} ${labels![i]!.full.text}`).join(", ")}` : "";
+  const desc = `comparison of ${items.map((i) => i.title).join(" | ")} (${h0}x${w0})${opts.crop ? ` with crop ${JSON.stringify(opts.crop)}` : ""}${scores}`;
   return panelsBundle(panels, layout, desc);
 }
 
@@ -110,11 +183,19 @@ export interface PsfGridOptions {
   /** Default "log": PSF tails span decades. */
   scale?: "linear" | "log";
   logDecades?: number;
-  /** "each" scales every PSF to its own peak (shape comparison), "global" to the grid's peak. */
+  /** "each" (default) scales every PSF to its own peak (shape comparison), "global" to the grid's peak. */
   normalize?: "each" | "global";
   colormap?: ColormapName;
   /** Show at most this many positions per axis (evenly spaced; default 7). */
   maxPerAxis?: number;
+  /**
+   * Where the grid's columns and rows sit in the field (viz.fieldAxesOf(psfFile) reads it from a
+   * PSF file). Without it the axes show grid indices, and say so.
+   */
+  field?: FieldAxes;
+  /** Print width (default the text width, 7 in). */
+  width?: FigureWidth | number;
+  /** Instead of `width`: each PSF about this many CSS pixels wide. */
   cellPx?: number;
   title?: string;
 }
@@ -124,31 +205,50 @@ function evenlySpaced(n: number, max: number): number[] {
   return Array.from({ length: max }, (_, i) => Math.round((i * (n - 1)) / (max - 1)));
 }
 
-/** PSFs over the field of view: a (nh, nw, k, k) or (inc, outc, nh, nw, k, k) array as a grid. */
+/** PSFs over the field of view: a (nh, nw, k, k) or (inc, outc, nh, nw, k, k) array as a grid with field axes and one colour bar. */
 export function psfGrid(psfs: NdArray<NumericArray>, opts: PsfGridOptions = {}): Promise<MimeBundle> {
   const { data, shape } = selectChannel(psfs, 4, opts.channel);
   const [nh, nw, k, k2] = shape as [number, number, number, number];
   if (k !== k2) throw new RangeError(`viz.psfGrid: kernels must be square, found ${k}x${k2}`);
+  const field = opts.field ?? indexAxes(nh, nw);
+  checkFieldAxes(field, nh, nw);
   const rowsIdx = evenlySpaced(nh, opts.maxPerAxis ?? 7);
   const colsIdx = evenlySpaced(nw, opts.maxPerAxis ?? 7);
+  const global = opts.normalize === "global";
   let globalMax = 0;
-  if (opts.normalize === "global") for (let i = 0; i < data.length; i++) globalMax = Math.max(globalMax, data[i] as number);
+  if (global) for (let i = 0; i < data.length; i++) globalMax = Math.max(globalMax, data[i] as number);
   const scale = opts.scale ?? "log";
-  const colormap = opts.colormap ?? "magma";
+  const decades = opts.logDecades ?? 4;
+  const colormap = opts.colormap ?? COLORMAP.psf;
   const panels: Panel[] = [];
   for (const iy of rowsIdx) {
     for (const ix of colsIdx) {
       const kernel = sliceOf(data, (iy * nw + ix) * k * k, k * k);
-      const vmax = opts.normalize === "global" ? globalMax : undefined;
-      panels.push({ raster: toRaster({ data: kernel, shape: [k, k] }, { scale, logDecades: opts.logDecades ?? 4, vmax, vmin: scale === "linear" ? 0 : undefined, colormap }) });
+      const vmax = global ? globalMax : undefined;
+      panels.push({ raster: toRaster({ data: kernel, shape: [k, k] }, { scale, logDecades: decades, vmax, vmin: scale === "linear" ? 0 : undefined, colormap }) });
     }
   }
-  const cellPx = opts.cellPx ?? Math.max(48, Math.min(120, Math.floor(720 / colsIdx.length)));
+  // One bar for all panels: with "each" the colours are fractions of each PSF's own peak.
+  const hi = global ? globalMax || 1 : 1;
+  const colorbar = {
+    colormap,
+    lo: scale === "log" ? hi * Math.pow(10, -decades) : 0,
+    hi,
+    log: scale === "log",
+    title: global ? "PSF value" : "relative to peak",
+  };
+  const titles = fieldAxisTitles(field.unit);
+  const tick = (v: number): string => (field.unit === "index" ? String(v) : formatTick(v));
+  const axes = {
+    x: { title: titles.x, ticks: colsIdx.map((ix, c) => ({ at: c, label: tick(field.x[ix] as number) })) },
+    y: { title: titles.y, ticks: rowsIdx.map((iy, r) => ({ at: r, label: tick(field.y[iy] as number) })) },
+  };
   const title = opts.title ?? `PSFs over the field (${nh}x${nw} grid, k=${k}, ${scale} scale)`;
+  const size = opts.cellPx !== undefined && opts.width === undefined ? { cellPx: opts.cellPx } : { width: opts.width ?? "double" };
   return panelsBundle(
     panels,
-    { columns: colsIdx.length, cellPx, title, rowLabels: rowsIdx.map((r) => `row ${r}`), columnLabels: colsIdx.map((c) => `col ${c}`) },
-    `${title}: showing ${rowsIdx.length}x${colsIdx.length} positions`,
+    { columns: colsIdx.length, ...size, title, axes, colorbar },
+    `${title}: showing ${rowsIdx.length}x${colsIdx.length} positions, field axes in ${field.unit}`,
   );
 }
 
@@ -159,6 +259,9 @@ export interface MapsOptions {
   /** Show at most this many maps (default 8). */
   count?: number;
   columns?: number;
+  /** Print width (default: the text width above 2 maps per row, else one column). */
+  width?: FigureWidth | number;
+  /** Instead of `width`: each map about this many CSS pixels wide. */
   cellPx?: number;
   colormap?: ColormapName;
   title?: string;
@@ -173,13 +276,14 @@ function mapsFigure(arr: NdArray<NumericArray>, opts: MapsOptions, kind: string)
     const m = sliceOf(data, i * h * w, h * w);
     // Signed data (basis PSFs, coefficients) read best on a diverging map centred at 0.
     const signed = m.some((v) => v < 0);
-    const colormap = opts.colormap ?? (signed ? "rdbu" : "viridis");
+    const colormap = opts.colormap ?? (signed ? COLORMAP.signed : COLORMAP.sequential);
     const so: ScaleOptions = { colormap, symmetric: signed };
     const { lo, hi } = displayRange(m, so);
     panels.push({ raster: toRaster({ data: m, shape: [h, w] }, so), title: opts.titles?.[i] ?? `${kind} ${i}`, colorbar: { colormap, lo, hi } });
   }
   const title = opts.title ?? `${kind}s (${count} of ${n}, ${h}x${w})`;
-  return panelsBundle(panels, { columns: opts.columns ?? Math.min(count, 4), cellPx: opts.cellPx ?? 140, title }, title);
+  const size = opts.cellPx !== undefined && opts.width === undefined ? { cellPx: opts.cellPx } : { width: opts.width };
+  return panelsBundle(panels, { columns: opts.columns ?? Math.min(count, 4), ...size, title }, title);
 }
 
 /** Coefficient maps over the image: (n, H, W) or (inc, outc, n, H, W). */

@@ -2,10 +2,11 @@
  * Figures for notebooks and reports. In a tslab cell:
  *   import * as svd from "../dist/index";
  *   const { viz } = svd;
- *   await viz.display(viz.psfGrid(psfs));          // PNG panels
+ *   await viz.display(viz.psfGrid(psfs, { field: viz.fieldAxesOf(psfFile) }));  // panels, field axes in mm
  *   viz.display(viz.mtfCurves([...]));             // Vega-Lite v5
  *   viz.useNotebookProgress();                     // library progress bars as live outputs
- * Every helper returns a MimeBundle; `saveFigure(bundle, "fig.svg" | "fig.png")` exports without a browser.
+ * Every helper returns a MimeBundle in the house style (./style: paper sizes, fonts, channel palette);
+ * `saveFigure(bundle, "fig.svg" | "fig.png")` exports without a browser, text and axes as vector marks.
  */
 export {
   inNotebook,
@@ -17,6 +18,27 @@ export {
   type MimeBundle,
   LiveDisplay,
 } from "./mime";
+export {
+  POINTS_PER_INCH,
+  CSS_PX_PER_INCH,
+  FIGURE_WIDTH_IN,
+  FONT_PT,
+  FONT_FAMILY,
+  LINE_PT,
+  CHANNEL_PALETTE,
+  CHANNEL_ORDER,
+  CATEGORY_PALETTE,
+  NEUTRAL,
+  COLORMAP,
+  ptToPx,
+  widthInches,
+  channelColor,
+  channelScale,
+  chartSize,
+  vegaLiteConfig,
+  type FigureWidth,
+  type ChannelName,
+} from "./style";
 export { colormapTable, type ColormapName, COLORMAPS } from "./colormap";
 export {
   displayRange,
@@ -28,14 +50,17 @@ export {
   type Raster,
   type ScaleOptions,
 } from "./raster";
-export { rasterToPng, svgToPng, pngDataUri } from "./png";
-export { panelsBundle, type ColorbarSpec, type Outline, type Panel, type PanelLayout } from "./panels";
+export { rasterToPng, svgToPng, svgToPngAtDpi, pngDataUri } from "./png";
+export { panelsBundle, panelsToSvg, formatTick, linearTicks, logTicks, type ColorbarSpec, type Outline, type Panel, type PanelLayout, type GridAxis } from "./panels";
+export { fieldAxesOf, indexAxes, fieldAxisTitles, type FieldAxes, type FieldAxesOptions, type FieldUnit, type PsfGridGeometry } from "./field";
 export {
   imageFigure,
   compareImages,
   psfGrid,
   coefficientMaps,
   basisPsfs,
+  fidelityLabel,
+  type FidelityLabel,
   type ImageFigureOptions,
   type Crop,
   type CompareOptions,
@@ -44,6 +69,8 @@ export {
 } from "./images";
 export {
   vegaLite,
+  styledSpec,
+  seriesColorScale,
   lineChartSpec,
   lineChart,
   mtfCurves,
@@ -57,8 +84,8 @@ export {
   type MtfCurve,
   type LossPoint,
 } from "./vegalite";
-export { plotly, surface, plotlyLines, type PlotlyFigure } from "./plotly";
+export { plotly, surface, plotlyLines, plotlyColorscale, type PlotlyFigure } from "./plotly";
 export { metricTable, type Cell, type TableOptions } from "./tables";
 export { useNotebookProgress, liveCurve, notebookProgress, LiveCurve } from "./live";
-export { figureToSvg, figureToPng, saveFigure } from "./export";
+export { figureToSvg, figureToPng, saveFigure, EXPORT_DPI } from "./export";
 export { trainingCurves, trainingCurvesSpec, DEFAULT_TRAINING_PANELS, type TrainingPanel, type TrainingCurveOptions } from "./training";

@@ -26,6 +26,11 @@ export type MimeData = Record<string, unknown>;
 export interface MimeBundle {
   data: MimeData;
   metadata?: Record<string, unknown>;
+  /**
+   * Panel figures: the figure as a print-size SVG document with vector text around the embedded
+   * pixels. Used by saveFigure (.svg, and .png at print resolution); never sent to the notebook.
+   */
+  vectorSvg?: string;
 }
 
 interface DisplayMessage {

@@ -3,7 +3,9 @@
  * Plotly has no browser-free static export, so reports use the Vega-Lite or panel figures instead.
  */
 import type { NdArray, NumericArray } from "../array";
+import { colorAt, cssColor, type ColormapName } from "./colormap";
 import { MIME, type MimeBundle } from "./mime";
+import { COLORMAP } from "./style";
 
 export interface PlotlyFigure {
   data: Record<string, unknown>[];
@@ -20,6 +22,11 @@ export function plotly(fig: PlotlyFigure, description?: string): MimeBundle {
       [MIME.plain]: description ?? `Plotly figure${t ? `: ${t}` : ""} (${fig.data.length} trace${fig.data.length === 1 ? "" : "s"})`,
     },
   };
+}
+
+/** One of our colormaps as a Plotly colorscale (17 stops), so Plotly figures use the same maps as the rest. */
+export function plotlyColorscale(name: ColormapName): [number, string][] {
+  return Array.from({ length: 17 }, (_, i) => [i / 16, cssColor(colorAt(name, i / 16))] as [number, string]);
 }
 
 /** Rows of a (h, w) row-major array as nested arrays (Plotly's z format). */
@@ -42,7 +49,7 @@ export function surface(z: NdArray<NumericArray>, opts: { title?: string; log?: 
   }
   return plotly(
     {
-      data: [{ type: "surface", z: rows, colorscale: "Viridis", showscale: true }],
+      data: [{ type: "surface", z: rows, colorscale: plotlyColorscale(COLORMAP.sequential), showscale: true }],
       layout: {
         title: { text: opts.title ?? (opts.log ? "log10 PSF" : "PSF") },
         width: 520,

@@ -4,6 +4,7 @@
  * Loss and learning rate differ by orders of magnitude: on one axis the loss reads as a flat line.
  */
 import { type MimeBundle } from "./mime";
+import { chartSize, FONT_PT, ptToPx } from "./style";
 import { vegaLite, type VegaLiteSpec } from "./vegalite";
 
 export interface TrainingPanel {
@@ -43,12 +44,13 @@ export function trainingCurvesSpec(records: readonly StepLike[], opts: TrainingC
     const keys = [...new Set(records.flatMap((r) => Object.keys(r)))];
     throw new RangeError(`viz.trainingCurves: no records with a finite ${panels.map((p) => `'${p.key}'`).join(" or ")} and a numeric 'step' (keys found: ${keys.join(", ") || "none"})`);
   }
-  const width = opts.width ?? 420;
-  const height = opts.panelHeight ?? 150;
+  // Plot width leaving room for the y axis inside one paper column (style.chartSize).
+  const width = opts.width ?? chartSize("single").width - 70;
+  const height = opts.panelHeight ?? Math.round(chartSize("single").height * 0.6);
   return {
     title: opts.title ?? "training",
     vconcat: drawn.map(({ p, values }, i) => ({
-      title: { text: p.title, anchor: "start", fontSize: 12 },
+      title: { text: p.title, anchor: "start", fontSize: ptToPx(FONT_PT.label) },
       width,
       height,
       data: { values },

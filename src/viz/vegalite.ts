@@ -3,14 +3,35 @@
  * vega-lite@5, which load from CommonJS inside tslab cells, unlike v6) and their static SVG export.
  */
 import { MIME, type MimeBundle } from "./mime";
+import { CATEGORY_PALETTE, channelColor, chartSize, COLORMAP, NEUTRAL, vegaLiteConfig, type ChannelName } from "./style";
 
 /** A Vega-Lite spec: plain JSON. Kept loose on purpose; vega-lite's own types are huge. */
 export type VegaLiteSpec = Record<string, unknown>;
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** `over` merged into `base`, objects recursively (a spec's own config wins over the house style). */
+function mergeConfig(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isPlainObject(v) && isPlainObject(out[k]) ? mergeConfig(out[k] as Record<string, unknown>, v) : v;
+  return out;
+}
+
+/** The spec with the schema and the house style (src/viz/style) as its config. */
+export function styledSpec(spec: VegaLiteSpec): VegaLiteSpec {
+  const own = isPlainObject(spec.config) ? spec.config : {};
+  return { $schema: SCHEMA, ...spec, config: mergeConfig(vegaLiteConfig(), own) };
+}
+
+/** Total chart size = the given width/height (axes and legend inside), so figures match the paper's column. */
+const FIT = { type: "fit", contains: "padding" } as const;
+
 export function vegaLite(spec: VegaLiteSpec, description?: string): MimeBundle {
-  const full = { $schema: SCHEMA, ...spec };
+  const full = styledSpec(spec);
   const title = typeof spec.title === "string" ? spec.title : (spec.title as { text?: string } | undefined)?.text;
   return { data: { [MIME.vegaLite]: full, [MIME.plain]: description ?? `Vega-Lite chart${title ? `: ${title}` : ""}` } };
 }
@@ -25,6 +46,21 @@ export interface Series {
   label: string;
   x: Num;
   y: Num;
+  /** A colour channel (0/1/2 or R/G/B): drawn in the fixed channel palette (style.CHANNEL_PALETTE). */
+  channel?: number | ChannelName;
+}
+
+/** Colour scale of labelled series: channels in the channel palette, the others in the categorical one. */
+export function seriesColorScale(series: readonly { label: string; channel?: number | ChannelName }[]): { domain: string[]; range: string[] } {
+  const domain: string[] = [];
+  const range: string[] = [];
+  let next = 0;
+  for (const s of series) {
+    if (domain.includes(s.label)) continue;
+    domain.push(s.label);
+    range.push(s.channel !== undefined ? channelColor(s.channel) : (CATEGORY_PALETTE[next++ % CATEGORY_PALETTE.length] as string));
+  }
+  return { domain, range };
 }
 
 export interface LineOptions {
@@ -32,6 +68,7 @@ export interface LineOptions {
   xTitle?: string;
   yTitle?: string;
   yScale?: "linear" | "log";
+  /** Total size in CSS px (default: one paper column, style.chartSize("single")). */
   width?: number;
   height?: number;
   /** y axis domain, e.g. [0, 1] for MTF. */
@@ -44,10 +81,12 @@ export function lineChartSpec(series: Series[], opts: LineOptions = {}): VegaLit
     if (s.x.length !== s.y.length) throw new RangeError(`viz: series "${s.label}" has ${s.x.length} x values and ${s.y.length} y values`);
     return points(s.x.length, (i) => ({ x: s.x[i] as number, y: s.y[i] as number, series: s.label }));
   });
+  const size = chartSize("single");
   return {
     title: opts.title,
-    width: opts.width ?? 420,
-    height: opts.height ?? 260,
+    width: opts.width ?? size.width,
+    height: opts.height ?? size.height,
+    autosize: FIT,
     data: { values },
     mark: { type: "line", point: values.length <= 200 },
     encoding: {
@@ -58,7 +97,7 @@ export function lineChartSpec(series: Series[], opts: LineOptions = {}): VegaLit
         title: opts.yTitle ?? "y",
         scale: { type: opts.yScale ?? "linear", ...(opts.yDomain ? { domain: opts.yDomain } : {}) },
       },
-      color: { field: "series", type: "nominal", title: null },
+      color: { field: "series", type: "nominal", title: null, scale: seriesColorScale(series) },
       tooltip: [{ field: "series" }, { field: "x", format: ".4g" }, { field: "y", format: ".4g" }],
     },
   };
@@ -73,6 +112,8 @@ export interface MtfCurve {
   /** Spatial frequency, cycles per pixel (0 .. 0.5) unless `frequencyUnit` says otherwise. */
   frequency: Num;
   mtf: Num;
+  /** A colour channel (0/1/2 or R/G/B): drawn in the channel palette. */
+  channel?: number | ChannelName;
 }
 
 /**
@@ -88,7 +129,7 @@ export function mtfCurves(curves: MtfCurve[], opts: { title?: string; frequencyU
   const shown = curves.map((c) => {
     if (c.frequency.length !== c.mtf.length) throw new RangeError(`viz.mtfCurves: curve "${c.label}" has ${c.frequency.length} frequencies and ${c.mtf.length} MTF values`);
     const keep = Array.from({ length: c.frequency.length }, (_, i) => i).filter((i) => (c.frequency[i] as number) <= limit);
-    return { label: c.label, x: keep.map((i) => c.frequency[i] as number), y: keep.map((i) => c.mtf[i] as number) };
+    return { label: c.label, x: keep.map((i) => c.frequency[i] as number), y: keep.map((i) => c.mtf[i] as number), channel: c.channel };
   });
   let top = 1;
   for (const c of shown) for (const v of c.y) if (Number.isFinite(v) && v > top) top = v;
@@ -97,11 +138,11 @@ export function mtfCurves(curves: MtfCurve[], opts: { title?: string; frequencyU
   if (nyquist !== undefined) {
     layers.push({
       data: { values: [{ x: nyquist }] },
-      mark: { type: "rule", strokeDash: [4, 4], color: "#888" },
+      mark: { type: "rule", strokeDash: [4, 4], color: NEUTRAL.rule },
       encoding: { x: { field: "x", type: "quantitative" } },
     });
   }
-  const spec: VegaLiteSpec = { title: base.title, width: base.width, height: base.height, data: base.data, layer: layers };
+  const spec: VegaLiteSpec = { title: base.title, width: base.width, height: base.height, autosize: FIT, data: base.data, layer: layers };
   return vegaLite(spec, `MTF curves: ${curves.map((c) => c.label).join(", ")}`);
 }
 
@@ -114,14 +155,17 @@ export function explainedVariance(ratios: Num, opts: { title?: string } = {}): M
   });
   const spec: VegaLiteSpec = {
     title: opts.title ?? "Explained variance of the PSF basis",
-    width: 420,
-    height: 240,
+    // Plot area for about one column in total: vega's "fit" sizing drops the title of this
+    // two-axis layer chart, so the room for the two axes is set aside by hand.
+    width: chartSize("single").width - 115,
+    height: Math.round(chartSize("single").height * 0.75),
     data: { values },
     encoding: { x: { field: "component", type: "ordinal", title: "component" } },
     layer: [
-      { mark: "bar", encoding: { y: { field: "ratio", type: "quantitative", title: "explained variance ratio" } } },
+      { mark: { type: "bar", color: CATEGORY_PALETTE[0] }, encoding: { y: { field: "ratio", type: "quantitative", title: "explained variance ratio" } } },
       {
-        mark: { type: "line", color: "#e45756", point: { color: "#e45756", filled: true } },
+        // Line and points in one colour that stands out from the bars.
+        mark: { type: "line", color: CATEGORY_PALETTE[1], point: { color: CATEGORY_PALETTE[1], filled: true } },
         encoding: { y: { field: "cumulative", type: "quantitative", title: "cumulative", scale: { domain: [0, 1] } } },
       },
     ],
@@ -146,7 +190,7 @@ export function fieldHeatmap(values: { data: Num; shape: readonly number[] }, op
     encoding: {
       x: { field: "col", type: "ordinal", title: "grid column" },
       y: { field: "row", type: "ordinal", title: "grid row" },
-      color: { field: "value", type: "quantitative", title: opts.valueTitle ?? "value", scale: { scheme: opts.scheme ?? "viridis" } },
+      color: { field: "value", type: "quantitative", title: opts.valueTitle ?? "value", scale: { scheme: opts.scheme ?? COLORMAP.sequential } },
       tooltip: [{ field: "row" }, { field: "col" }, { field: "value", format: ".4g" }],
     },
   };
@@ -163,8 +207,8 @@ export interface LossPoint {
 export function lossCurveSpec(pts: readonly LossPoint[], opts: { title?: string; yScale?: "linear" | "log" } = {}): VegaLiteSpec {
   return {
     title: opts.title ?? "training",
-    width: 420,
-    height: 220,
+    ...chartSize("single"),
+    autosize: FIT,
     data: { values: pts.map((p) => ({ ...p })) },
     mark: { type: "line", point: pts.length <= 60 },
     encoding: {
@@ -182,7 +226,7 @@ export async function vegaLiteToSvg(spec: VegaLiteSpec): Promise<string> {
   const vega = require("vega") as typeof import("vega");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const vl = require("vega-lite") as typeof import("vega-lite");
-  const compiled = vl.compile({ $schema: SCHEMA, ...spec } as Parameters<typeof vl.compile>[0]).spec;
+  const compiled = vl.compile(styledSpec(spec) as unknown as Parameters<typeof vl.compile>[0]).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   try {
     return await view.toSVG();

@@ -2,7 +2,8 @@
  * The oneDNN kernels (src/backend/native, native/svd_dnnl.cc) against tfjs's cpu backend on random
  * inputs: conv and depthwise forward and both gradients (through tf.grads) over strides, paddings
  * and kernel sizes, dilated forward convs, conv2dTranspose, matMul with transpose flags and
- * broadcast batches; no leaks; the thread setting; and the wasm fallback (kernels uninstalled, and
+ * broadcast batches; the fused dense (1x1 conv + bias) and its backward, Sum over axis blocks,
+ * per-channel Add/Multiply and the AdamW step (sizes on both sides of the threading threshold); no leaks; the thread setting; and the wasm fallback (kernels uninstalled, and
  * SVD_NATIVE=0 in a child process) still training.
  *
  * Skips, saying why, only when the addon is not built; under SVD_NATIVE_REQUIRED=1 (.ci/run) a
@@ -17,11 +18,15 @@ import { initBackend, installNativeKernels, nativeStatus, setNativeThreads } fro
 import { uninstallNativeKernels } from "../../src/backend/native";
 import { requestedThreads } from "../../src/backend/native/addon";
 import { createNetwork } from "../../src/models";
+import { dense } from "../../src/models/layers";
+import { AdamW } from "../../src/train/adamw";
 import { Rng } from "../../src/util/rng";
 import { compareWithCpu, randArray } from "./compare-backends";
 
 type Tf = typeof tfTypes;
 type Pad = "same" | "valid" | number[][];
+/** An NHWC (input) or HWIO (filter) shape: tf.zeros of a Tensor4D needs the rank in the type. */
+type Shape4 = [number, number, number, number];
 const TOLERANCE = 1e-5;
 
 describe("native oneDNN kernels vs cpu backend", function () {
@@ -52,12 +57,12 @@ describe("native oneDNN kernels vs cpu backend", function () {
     if (worst) console.log(`      largest relative error vs cpu over all cases: ${worst.toExponential(2)}`);
   });
 
-  const outShapeOf = (op: (x: tfTypes.Tensor4D, w: tfTypes.Tensor4D) => tfTypes.Tensor, x: number[], k: number[]) => {
+  const outShapeOf = (op: (x: tfTypes.Tensor4D, w: tfTypes.Tensor4D) => tfTypes.Tensor, x: Shape4, k: Shape4) => {
     tf.setBackend("cpu");
     return tf.tidy(() => op(tf.zeros(x) as tfTypes.Tensor4D, tf.zeros(k) as tfTypes.Tensor4D).shape);
   };
 
-  const convCases: Array<{ name: string; x: number[]; k: number[]; s: number; pad: Pad }> = [
+  const convCases: Array<{ name: string; x: Shape4; k: Shape4; s: number; pad: Pad }> = [
     { name: "3x3 same", x: [2, 9, 8, 5], k: [3, 3, 5, 6], s: 1, pad: "same" },
     { name: "3x3 valid", x: [2, 9, 8, 5], k: [3, 3, 5, 4], s: 1, pad: "valid" },
     { name: "1x1", x: [3, 6, 7, 8], k: [1, 1, 8, 5], s: 1, pad: "valid" },
@@ -85,7 +90,7 @@ describe("native oneDNN kernels vs cpu backend", function () {
     });
   }
 
-  const dwCases: Array<{ name: string; x: number[]; k: number[]; s: number; pad: Pad }> = [
+  const dwCases: Array<{ name: string; x: Shape4; k: Shape4; s: number; pad: Pad }> = [
     { name: "3x3 same", x: [2, 9, 8, 6], k: [3, 3, 6, 1], s: 1, pad: "same" },
     { name: "3x3 valid multiplier 2", x: [2, 7, 8, 3], k: [3, 3, 3, 2], s: 1, pad: "valid" },
     { name: "3x3 stride 2 same", x: [2, 9, 8, 4], k: [3, 3, 4, 1], s: 2, pad: "same" },
@@ -160,6 +165,90 @@ describe("native oneDNN kernels vs cpu backend", function () {
         }
   });
 
+  // Elements from which svd_pointwise.cc splits a loop over threads (kParallelMin): cases go above it too.
+  const THREADED = 1 << 19;
+
+  it("SvdDense (x w + b, bias in the matmul) and SvdDenseBackward (dx, dw, db in one call)", () => {
+    assert.ok(tf.getKernel("SvdDense", "wasm") && tf.getKernel("SvdDenseBackward", "wasm"), "dense kernels registered");
+    for (const [M, K, N] of [[5, 7, 4], [300, 33, 17], [1, 3, 8], [8192, 5, 70]] as const) {
+      assert.ok(M * N < THREADED || M === 8192);
+      const err = compare(
+        (x, w, b, dy) => {
+          const f = (a: tfTypes.Tensor, c: tfTypes.Tensor, d: tfTypes.Tensor) => dense(tf, a as tfTypes.Tensor2D, c as tfTypes.Tensor2D, d);
+          return [f(x!, w!, b!), ...tf.grads(f)([x!, w!, b!], dy)];
+        },
+        [
+          { data: randArray(rng, M * K), shape: [M, K] },
+          { data: randArray(rng, K * N), shape: [K, N] },
+          { data: randArray(rng, N), shape: [N] },
+          { data: randArray(rng, M * N), shape: [M, N] },
+        ],
+      );
+      assert.ok(err < TOLERANCE, `[${M},${K}] x [${K},${N}]: relative error ${err}`);
+    }
+  });
+
+  it("Sum over one contiguous block of axes (native) and over other axis sets (fallback), keepDims either way", () => {
+    const cases: Array<[number[], number[]]> = [
+      [[4, 6, 5, 8], [0]], [[4, 6, 5, 8], [0, 1]], [[4, 6, 5, 8], [0, 1, 2]], [[4, 6, 5, 8], [1, 2]], [[4, 6, 5, 8], [2]], [[4, 6, 5, 8], [-3]],
+      [[4, 6, 5, 8], [0, 2]], [[4, 6, 5, 8], [3]], [[4, 6, 5, 3], [1, 2]], [[9, 16], [0]],
+      [[4, 64, 64, 40], [1, 2]], [[4, 64, 64, 40], [0, 1, 2]],
+    ];
+    for (const [shape, axes] of cases)
+      for (const keepDims of [false, true]) {
+        const err = compare((x) => [tf.sum(x!, axes, keepDims)], [{ data: randArray(rng, size(shape)), shape }]);
+        assert.ok(err < TOLERANCE, `sum [${shape}] over [${axes}] keepDims=${keepDims}: relative error ${err}`);
+      }
+  });
+
+  it("Add and Multiply with a per-channel operand ([C], [1,1,1,C], [B,1,1,C]) in either order, and their gradients", () => {
+    const cases: Array<[number[], number[]]> = [
+      [[3, 5, 6, 8], [8]], [[3, 5, 6, 8], [1, 1, 1, 8]], [[3, 5, 6, 8], [3, 1, 1, 8]], [[3, 5, 6, 8], [1, 8]], [[3, 5, 6, 8], [3, 5, 6, 8]],
+      [[3, 5, 6, 8], [3, 1, 6, 8]], [[3, 5, 6, 2], [2]], [[7, 12], [12]],
+      [[4, 64, 64, 40], [40]], [[4, 64, 64, 40], [4, 1, 1, 40]], [[2, 64, 64, 40], [1, 1, 1, 40]],
+    ];
+    for (const [xs, ss] of cases)
+      for (const [name, op] of [["add", tf.add], ["mul", tf.mul]] as const) {
+        const err = compare(
+          (x, s, dy) => {
+            const f = (a: tfTypes.Tensor, b: tfTypes.Tensor) => op(a, b);
+            const g = (a: tfTypes.Tensor, b: tfTypes.Tensor) => op(b, a);
+            // Gradients (Multiply and Sum again) on the small cases only: the cpu reference is slow on large broadcasts.
+            const withGrads = size(xs) < THREADED;
+            return [f(x!, s!), g(x!, s!), ...(withGrads ? [...tf.grads(f)([x!, s!], dy), ...tf.grads(g)([x!, s!], dy)] : [])];
+          },
+          [
+            { data: randArray(rng, size(xs)), shape: xs },
+            { data: randArray(rng, size(ss)), shape: ss },
+            { data: randArray(rng, size(xs)), shape: xs },
+          ],
+        );
+        assert.ok(err < TOLERANCE, `${name} [${xs}] and [${ss}]: relative error ${err}`);
+      }
+  });
+
+  it("the AdamW step (SvdAdamWStep) matches the tf-op AdamW on cpu over 3 steps", () => {
+    const shapes = [[3, 3, 4, 5], [7], [1, 1, 6, 2], [THREADED + 5]];
+    const init = shapes.map((s) => randArray(rng, size(s)));
+    const grads = [0, 1, 2].map(() => shapes.map((s) => randArray(rng, size(s))));
+    const run = (backend: string) => {
+      tf.setBackend(backend);
+      const params = shapes.map((s, i) => ({ name: `p${i}`, variable: tf.variable(tf.tensor(init[i]!, s)) }));
+      const opt = new AdamW(tf, params, { beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.05 });
+      grads.forEach((gs, step) => {
+        const g = Object.fromEntries(gs.map((d, i) => [`p${i}`, tf.tensor(d, shapes[i])]));
+        opt.apply(g, 0.01 * (step + 1));
+        tf.dispose(Object.values(g));
+      });
+      const out = [...params.map((p) => p.variable), ...opt.state().map(([, v]) => v)].map((t) => t.dataSync().slice());
+      opt.dispose();
+      params.forEach((p) => p.variable.dispose());
+      return out;
+    };
+    const ref = run("cpu"), got = run("wasm");
+    ref.forEach((r, k) => r.forEach((x, i) => assert.ok(Math.abs(got[k]![i]! - x) <= 1e-6 * Math.max(1, Math.abs(x)), `tensor ${k}[${i}]: ${got[k]![i]} vs ${x}`)));
+  });
+
   it("leaks no tensors or wasm memory across a gradient step", () => {
     tf.setBackend("wasm");
     const x = tf.randomNormal([2, 8, 8, 4]) as tfTypes.Tensor4D;
@@ -168,13 +257,16 @@ describe("native oneDNN kernels vs cpu backend", function () {
     const m = tf.randomNormal([4, 4]) as tfTypes.Tensor2D;
     const f = (a: tfTypes.Tensor, b: tfTypes.Tensor, c: tfTypes.Tensor, d: tfTypes.Tensor) =>
       tf.matMul(tf.reshape(tf.depthwiseConv2d(tf.conv2d(a as tfTypes.Tensor4D, b as tfTypes.Tensor4D, 1, "same"), c as tfTypes.Tensor4D, 1, "same"), [-1, 4]), d as tfTypes.Tensor2D).sum();
-    const step = () => tf.tidy(() => tf.grads(f)([x, w, dw, m]).forEach((t) => t.dataSync()));
+    const bias = tf.randomNormal([4]);
+    const g = (a: tfTypes.Tensor, b: tfTypes.Tensor, c: tfTypes.Tensor, d: tfTypes.Tensor, e: tfTypes.Tensor) =>
+      tf.add(f(a, b, c, d), tf.sum(tf.mul(dense(tf, tf.reshape(a, [-1, 4]) as tfTypes.Tensor2D, d as tfTypes.Tensor2D, e), e), 0).sum());
+    const step = () => tf.tidy(() => tf.grads(g)([x, w, dw, m, bias]).forEach((t) => t.dataSync()));
     step();
     const before = tf.memory().numTensors, bytes = tf.memory().numBytes;
     step();
     assert.equal(tf.memory().numTensors, before);
     assert.equal(tf.memory().numBytes, bytes);
-    tf.dispose([x, w, dw, m]);
+    tf.dispose([x, w, dw, m, bias]);
   });
 
   it("runs on the requested OpenMP thread count (default all cores) and follows setNativeThreads", () => {

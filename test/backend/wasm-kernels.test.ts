@@ -41,7 +41,9 @@ describe("wasm training kernels vs cpu backend", function () {
   });
 
   type Pad = "same" | "valid" | number[][];
-  const convCases: Array<{ name: string; x: number[]; k: number[]; s: number; pad: Pad }> = [
+  /** An NHWC (input) or HWIO (filter) shape: tf.zeros of a Tensor4D needs the rank in the type. */
+  type Shape4 = [number, number, number, number];
+  const convCases: Array<{ name: string; x: Shape4; k: Shape4; s: number; pad: Pad }> = [
     { name: "3x3 same", x: [2, 9, 8, 5], k: [3, 3, 5, 6], s: 1, pad: "same" },
     { name: "3x3 valid", x: [2, 9, 8, 5], k: [3, 3, 5, 4], s: 1, pad: "valid" },
     { name: "1x1", x: [3, 6, 7, 8], k: [1, 1, 8, 5], s: 1, pad: "valid" },
@@ -76,7 +78,7 @@ describe("wasm training kernels vs cpu backend", function () {
     });
   }
 
-  const dwCases: Array<{ name: string; x: number[]; k: number[]; s: number; pad: Pad }> = [
+  const dwCases: Array<{ name: string; x: Shape4; k: Shape4; s: number; pad: Pad }> = [
     { name: "3x3 same", x: [2, 9, 8, 6], k: [3, 3, 6, 1], s: 1, pad: "same" },
     { name: "3x3 valid multiplier 2", x: [2, 7, 8, 3], k: [3, 3, 3, 2], s: 1, pad: "valid" },
     { name: "3x3 stride 2 same", x: [2, 9, 8, 4], k: [3, 3, 4, 1], s: 2, pad: "same" },

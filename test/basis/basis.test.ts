@@ -188,7 +188,7 @@ describe("basis: reconstruction quality and its warning", function () {
     // The worst PSF is off by ~3 % here: no warning at the default 10 %, one at a 1 % limit.
     assert.ok(expected[worst]! > 0.01 && expected[worst]! < 0.1, `reference worst error ${expected[worst]}`);
     assert.equal(b.quality.warning, null);
-    assert.deepEqual(warnings, []);
+    assert.deepEqual(warnings, [] as string[]);
     const strict = await pcaBasis(gridFromArray(psfs, { height: 32, width: 32 }), { components: 2, maxRelativeError: 0.01, warn: (m) => warnings.push(m) });
     assert.equal(warnings.length, 1);
     assert.equal(strict.quality.warning, warnings[0]);
@@ -203,7 +203,7 @@ describe("basis: reconstruction quality and its warning", function () {
     const { psfs } = rankField(2, nh, nw, k, 4, amps);
     const warnings: string[] = [];
     const exact = await pcaBasis(gridFromArray(psfs, { height: 32, width: 32 }), { components: 4, maxRelativeError: 1e-3, warn: (m) => warnings.push(m) });
-    assert.deepEqual(warnings, []);
+    assert.deepEqual(warnings, [] as string[]);
     assert.ok(exact.quality.channels.every((q) => q.maxRelativeError < 1e-4 && Math.abs(q.capturedVariance! - 1) < 1e-4));
     const u = uniformBasis(gridFromArray(psfs, { height: 32, width: 32 }), { maxRelativeError: 0.05, warn: (m) => warnings.push(m) });
     assert.equal(warnings.length, 1);
@@ -223,6 +223,7 @@ describe("basis: reconstruction quality and its warning", function () {
       const back = await readBasisFile(file);
       assert.deepEqual(back.relativeError!.shape, [2, nh, nw]);
       assert.deepEqual(Array.from(back.relativeError!.data), Array.from(truncated.relativeError));
+      assert.deepEqual(relativeErrorMap(back, 1), relativeErrorMap(truncated, 1));
       assert.equal(back.quality!.warning, truncated.quality.warning);
       assert.ok(Math.abs(back.quality!.channels[1]!.capturedVariance! - truncated.quality.channels[1]!.capturedVariance!) < 1e-6);
     } finally {

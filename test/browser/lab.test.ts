@@ -6,6 +6,8 @@
  * Also checks that Shift+Tab shows the kernel's tooltip. Screenshots go to test-output/browser/;
  * SVD_UPDATE_DOCS_SCREENSHOT=1 also refreshes docs/tour-notebook.png.
  */
+/// <reference lib="dom" />
+// (DOM types for the page.evaluate callbacks, which run in Chromium.)
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";

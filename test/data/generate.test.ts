@@ -13,8 +13,8 @@ import {
   parseShard,
   renderSample,
   quantize,
-  type ImageHWC,
 } from "../../src/data";
+import type { ImageHWC } from "../../src/array";
 import { readBasisFile } from "../../src/basis/file";
 import { loadHyparquet } from "../../src/io/esm";
 import { InputFileError } from "../../src/util/errors";

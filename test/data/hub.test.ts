@@ -69,4 +69,21 @@ describe("data: Hub push and download (against a local mock Hub on 127.0.0.1; th
     await createDataset({ type: "HuggingFaceDataset", name: "alice/demo", split: "train" }, { hubUrl: hub.url, cacheDir });
     assert.equal(hub.requests.filter((q) => q.includes("/resolve/")).length, n, "cached files are not downloaded again");
   });
+
+  it("with the Hub unreachable, reads a cached dataset, and names the cache and the --set override when it is not cached", async () => {
+    const cacheDir = tempDir("hub-cache-offline");
+    await createDataset({ type: "HuggingFaceDataset", name: "alice/demo", split: "validation" }, { hubUrl: hub.url, cacheDir });
+    // port 9 on loopback: nothing listens there, the connection is refused
+    const offline = "http://127.0.0.1:9";
+    const ds = await createDataset({ type: "HuggingFaceDataset", name: "alice/demo", split: "validation" }, { hubUrl: offline, cacheDir });
+    assert.equal(ds.length, 2);
+    const root = path.join(cacheDir, "datasets", "bob", "missing", "main");
+    await assert.rejects(
+      createDataset({ type: "HuggingFaceDataset", name: "bob/missing", split: "train" }, { hubUrl: offline, cacheDir, file: "c.yml", keyPath: "datasets.train" }),
+      (e: Error) =>
+        e.message.startsWith(`cannot reach the Hub at ${offline} to read dataset 'bob/missing' (`) &&
+        e.message.includes(`it is not in the local cache ${root}`) &&
+        e.message.endsWith("--set datasets.train.name=<folder>"),
+    );
+  });
 });

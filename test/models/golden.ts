@@ -13,7 +13,7 @@ export function checkTorchGolden(tf: typeof tfTypes, net: Network, weightsFile: 
   const io = readSafetensors(ioFile).tensors;
   const x = io.get("input")!, want = io.get("output")!;
   const got = tf.tidy(() => {
-    const nhwc = tf.transpose(tf.tensor(x.data, x.shape), [0, 2, 3, 1]) as tfTypes.Tensor4D;
+    const nhwc = tf.transpose(tf.tensor(x.data, x.shape as [number, number, number, number]), [0, 2, 3, 1]) as tfTypes.Tensor4D;
     return tf.transpose(net.apply(nhwc), [0, 3, 1, 2]).dataSync() as Float32Array;
   });
   let maxErr = 0, maxRef = 0;

@@ -41,7 +41,7 @@ describe("models/NAFNet", function () {
     const x = io.get("input")!, want = io.get("output")!;
     const [, C, H, W] = x.shape as [number, number, number, number];
     const got = tf.tidy(() => {
-      const nhwc = tf.transpose(tf.tensor(x.data, x.shape), [0, 2, 3, 1]) as tfTypes.Tensor4D;
+      const nhwc = tf.transpose(tf.tensor(x.data, x.shape as [number, number, number, number]), [0, 2, 3, 1]) as tfTypes.Tensor4D;
       return tf.transpose(net.apply(nhwc), [0, 3, 1, 2]).dataSync() as Float32Array;
     });
     assert.deepEqual([...want.shape], [1, C, H, W]);

@@ -69,7 +69,7 @@ function circularConvolve(img: ImageHWC, psf: ImageHWC<NumericArray>): Float32Ar
   return out;
 }
 
-const goldenPsf: ImageHWC<NumericArray> = { data: golden.kernel.flat(), height: 3, width: 5, channels: 1 };
+const goldenPsf: ImageHWC<NumericArray> = { data: Float64Array.from(golden.kernel.flat()), height: 3, width: 5, channels: 1 };
 const goldenImage = (v: number[]): ImageHWC => ({ data: Float32Array.from(v), height: golden.H, width: golden.W, channels: 1 });
 
 describe("models/nonblind", function () {

@@ -69,7 +69,7 @@ describe("models/weights (published checkpoints)", function () {
       assert.equal(loaded.format, "pytorch");
       assert.match(loaded.summary, summary);
       const x = io().get(`${name}.input`)!, want = io().get(`${name}.output`)!;
-      const got = tf.tidy(() => tf.transpose(net.apply(tf.transpose(tf.tensor(x.data, x.shape), [0, 2, 3, 1]) as tfTypes.Tensor4D), [0, 3, 1, 2]).dataSync() as Float32Array);
+      const got = tf.tidy(() => tf.transpose(net.apply(tf.transpose(tf.tensor(x.data, x.shape as [number, number, number, number]), [0, 2, 3, 1]) as tfTypes.Tensor4D), [0, 3, 1, 2]).dataSync() as Float32Array);
       let maxErr = 0, maxRef = 0;
       for (let i = 0; i < got.length; i++) {
         maxErr = Math.max(maxErr, Math.abs(got[i]! - want.data[i]!));

@@ -72,7 +72,7 @@ describe("models/WienerDeconvolution", function () {
     const rng = new Rng(9);
     const xData = Float32Array.from({ length: 1 * 5 * 6 * 2 }, () => rng.uniform(0, 1));
     const r = tf.tensor4d(Float32Array.from({ length: 5 * 6 * 4 }, () => rng.uniform(-1, 1)), [1, 5, 6, 4]);
-    const loss = (x: tfTypes.Tensor4D) => tf.sum(tf.mul(tf.square(net.apply(x)), r)) as tfTypes.Scalar;
+    const loss = (x: tfTypes.Tensor) => tf.sum(tf.mul(tf.square(net.apply(x as tfTypes.Tensor4D)), r)) as tfTypes.Scalar;
     const x = tf.tensor4d(xData, [1, 5, 6, 2]);
     const gx = tf.grad(loss)(x).dataSync();
     const ks = net.params.variables()[0]!;

@@ -10,7 +10,8 @@ describe("viz.trainingCurves", function () {
   this.timeout(30_000);
 
   it("draws loss and learning rate in separate panels, each with its own titled y axis and unit", async () => {
-    const log = [...records(100), { type: "validation", step: 99, psnr: 27.5 }];
+    const train = records(100);
+    const log = [...train, { type: "validation", step: 99, psnr: 27.5 }];
     const spec = viz.trainingCurvesSpec(log, {
       panels: [
         { key: "loss_all", title: "training loss", unit: "L1, intensity 0..1" },
@@ -24,7 +25,7 @@ describe("viz.trainingCurves", function () {
     assert.deepEqual(panels.map((p) => p.encoding.x.title), [null, null, "optimiser step"]);
     // Each panel holds only its own quantity (the validation record has no loss or lr).
     assert.deepEqual(panels.map((p) => p.data.values.length), [100, 100, 1]);
-    assert.equal(panels[0]!.data.values[0]!.value, log[0]!.loss_all);
+    assert.equal(panels[0]!.data.values[0]!.value, train[0]!.loss_all);
     assert.equal(panels[1]!.data.values[0]!.value, 5e-3);
     assert.deepEqual(spec.resolve, { scale: { y: "independent" } });
     // It compiles and renders: the SVG carries both axis titles as text.

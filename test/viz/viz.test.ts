@@ -100,7 +100,7 @@ describe("viz", function () {
       const png = await sharp(path.join(dir, "ev.png")).metadata();
       assert.equal(png.format, "png");
       assert.deepEqual(fs.readdirSync(dir).sort(), ["ev.png", "ev.svg"]);
-      await assert.rejects(viz.saveFigure(viz.surface({ data: [1, 2, 3, 4], shape: [2, 2] }), path.join(dir, "s.png")), /Plotly needs a browser/);
+      await assert.rejects(viz.saveFigure(viz.surface({ data: Float64Array.of(1, 2, 3, 4), shape: [2, 2] }), path.join(dir, "s.png")), /Plotly needs a browser/);
       await assert.rejects(viz.saveFigure(chart, path.join(dir, "ev.gif")), /\.svg, \.png, \.json, \.html, \.md or \.txt/);
     });
   });

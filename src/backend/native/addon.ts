@@ -13,13 +13,24 @@ import * as path from "node:path";
 export interface DnnlAddon {
   /** mode 0: forward (x, filter -> y); 1: backward data (dy, filter -> dx); 2: backward weights (x, dy -> dw). */
   conv(mode: 0 | 1 | 2, a: Float32Array, b: Float32Array, out: Float32Array, geom: number[]): void;
-  /** geom [batchA, batchB, M, K, N, transA, transB]. */
-  matmul(a: Float32Array, b: Float32Array, out: Float32Array, geom: number[]): void;
+  /** geom [batchA, batchB, M, K, N, transA, transB]; bias [N] added to every row when given. */
+  matmul(a: Float32Array, b: Float32Array, out: Float32Array, geom: number[], bias?: Float32Array | null): void;
+  /** y = x w + b backward, x [M,K], w [K,N]: dx = dy w^T, dw = x^T dy, db = column sums of dy (skipped when null). */
+  denseBackward(x: Float32Array, w: Float32Array, dy: Float32Array, dx: Float32Array, dw: Float32Array, db: Float32Array | null, geom: [M: number, K: number, N: number]): void;
+  /** out[o, c] = sum over r of x[o, r, c] (float64 accumulation). */
+  sumMiddle(x: Float32Array, out: Float32Array, geom: [outer: number, rows: number, inner: number]): void;
+  /** out[o, r, c] = x[o, r, c] + s[o, c] (op 0) or * s[o, c] (op 1). */
+  channelBinary(op: 0 | 1, x: Float32Array, s: Float32Array, out: Float32Array, geom: [outer: number, rows: number, inner: number]): void;
+  /** The AdamW step of src/backend/wasm-kernels/adamw.ts; hyper [beta1, beta2, eps, decay, stepSize, sqrtC2]. */
+  adamw(p: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, p2: Float32Array, m2: Float32Array, v2: Float32Array, hyper: number[]): void;
   setThreads(n: number): void;
   /** The OpenMP team size a parallel region really gets. */
   threads(): number;
   version(): string;
 }
+
+/** Every function DnnlAddon declares (checked on load). */
+const addonFunctions: Array<keyof DnnlAddon> = ["conv", "matmul", "denseBackward", "sumMiddle", "channelBinary", "adamw", "setThreads", "threads", "version"];
 
 export interface NativeStatus {
   /** native/build/svd_dnnl.node exists. */
@@ -72,6 +83,9 @@ export function loadAddon(): DnnlAddon | null {
     if (process.env.OMP_WAIT_POLICY === undefined) process.env.OMP_WAIT_POLICY = "passive";
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(addonPath) as DnnlAddon;
+    // A build from older sources lacks newer kernels: refuse it rather than fail mid-training.
+    const missing = addonFunctions.filter((f) => typeof (mod as unknown as Record<string, unknown>)[f] !== "function");
+    if (missing.length) throw new Error(`the build is older than native/ (no ${missing.join(", ")}); run npm run build:native`);
     mod.setThreads(requestedThreads());
     status.threads = mod.threads();
     status.dnnlVersion = mod.version();

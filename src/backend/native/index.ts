@@ -10,7 +10,7 @@ import { loadAddon, markInstalled, nativeStatus } from "./addon";
 import { registerNativeKernels } from "./kernels";
 
 export { nativeStatus, setNativeThreads, type NativeStatus } from "./addon";
-export { nativeKernelNames } from "./kernels";
+export { denseBackwardKernelName, denseKernelName, nativeKernelNames } from "./kernels";
 
 let uninstall: (() => void) | null = null;
 let warned = false;

@@ -1,5 +1,7 @@
 /**
- * Registers the oneDNN addon's conv and matmul kernels for tfjs's wasm backend. Each kernel reads
+ * Registers the oneDNN addon's conv and matmul kernels for tfjs's wasm backend, its threaded
+ * memory-bound kernels (per-channel broadcast Add/Multiply, block Sum, the fused AdamW step) and
+ * the fused dense kernels (1x1 conv with bias, and its whole backward in one call). Each kernel reads
  * its inputs and writes its output straight in the wasm heap (views from typedArrayFromHeap, taken
  * after makeOutput because allocating may grow the heap). Cases the addon does not cover (NCHW,
  * other dtypes, empty tensors, batch shapes that do not broadcast by flattening) go to the kernel
@@ -8,7 +10,9 @@
 import type * as tfTypes from "@tensorflow/tfjs";
 import type { KernelFunc, TensorInfo, WasmBackend } from "../wasm-kernels/ops";
 import type { DnnlAddon } from "./addon";
+import { adamwKernelName, type AdamWStepAttrs } from "../wasm-kernels";
 import { convGeometry, type ConvAttrs } from "./geometry";
+import { channelBroadcast, normalizeAxes, reducedBlock } from "./layout";
 
 type Args = { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
 
@@ -21,7 +25,19 @@ export const nativeKernelNames = [
   "DepthwiseConv2dNativeBackpropInput",
   "DepthwiseConv2dNativeBackpropFilter",
   "BatchMatMul",
+  "Sum",
+  "Add",
+  "Multiply",
+  adamwKernelName,
 ] as const;
+
+/**
+ * Kernels only the addon provides: y = x w + b for x [M, K], w [K, N], b [N] (a 1x1 conv over
+ * pixels with its bias in the matmul primitive), and its backward (dx, dw, db from x, w, dy).
+ * src/models/layers.ts uses them when the active backend has them.
+ */
+export const denseKernelName = "SvdDense";
+export const denseBackwardKernelName = "SvdDenseBackward";
 
 const CONV_FORWARD = 0, CONV_BACKWARD_DATA = 1, CONV_BACKWARD_WEIGHTS = 2;
 
@@ -36,7 +52,7 @@ export function registerNativeKernels(tf: typeof tfTypes, addon: DnnlAddon): () 
     previous.set(name, cfg.kernelFunc as unknown as KernelFunc);
   }
   const fallback = (name: string, a: Args) => previous.get(name)!({ inputs: a.inputs, backend: a.backend, attrs: a.attrs });
-  const register = (name: (typeof nativeKernelNames)[number], fn: (a: Args, b: WasmBackend) => TensorInfo | null) => {
+  const register = (name: (typeof nativeKernelNames)[number], fn: (a: Args, b: WasmBackend) => TensorInfo | TensorInfo[] | null) => {
     tf.unregisterKernel(name, "wasm");
     tf.registerKernel({
       kernelName: name,
@@ -113,7 +129,79 @@ export function registerNativeKernels(tf: typeof tfTypes, addon: DnnlAddon): () 
     return out;
   });
 
+  /** New float32 tensors for `shapes`, and a call filling them that releases them if it throws. */
+  const outputs = (b: WasmBackend, shapes: number[][], fill: (views: Float32Array[]) => void): TensorInfo[] => {
+    const outs = shapes.map((s) => b.makeOutput(s, "float32"));
+    try {
+      fill(outs.map((o) => b.typedArrayFromHeap(o)));
+    } catch (err) {
+      for (const o of outs) b.disposeData(o.dataId);
+      throw err;
+    }
+    return outs;
+  };
+
+  register("Sum", ({ inputs, attrs }, b) => {
+    const { x } = inputs as { x: TensorInfo };
+    const { axis, keepDims } = attrs as { axis: number | number[] | null; keepDims: boolean };
+    const block = f32(x) ? reducedBlock(x.shape, axis) : null;
+    if (!block) return null;
+    const reduced = new Set(normalizeAxes(x.shape.length, axis));
+    const outShape = keepDims ? x.shape.map((d, i) => (reduced.has(i) ? 1 : d)) : x.shape.filter((_, i) => !reduced.has(i));
+    return outputs(b, [outShape], ([o]) => addon.sumMiddle(b.typedArrayFromHeap(x), o!, block))[0]!;
+  });
+  for (const [name, op] of [["Add", 0], ["Multiply", 1]] as const) {
+    register(name, ({ inputs }, b) => {
+      const { a, b: other } = inputs as { a: TensorInfo; b: TensorInfo };
+      if (!f32(a, other)) return null;
+      // Both ops commute: the full-size operand is x, the per-channel one s.
+      const [x, s, block] = ((bl) => (bl ? [a, other, bl] : [other, a, channelBroadcast(other.shape, a.shape)]))(channelBroadcast(a.shape, other.shape));
+      if (!block) return null;
+      return outputs(b, [x.shape], ([o]) => addon.channelBinary(op, b.typedArrayFromHeap(x), b.typedArrayFromHeap(s), o!, block))[0]!;
+    });
+  }
+  register(adamwKernelName, ({ inputs, attrs }, b) => {
+    const { param, m, v, grad } = inputs as { param: TensorInfo; m: TensorInfo; v: TensorInfo; grad: TensorInfo };
+    if (!f32(param, m, v, grad)) return null;
+    const h = attrs as unknown as AdamWStepAttrs;
+    const hyper = [h.beta1, h.beta2, h.eps, h.decay, h.stepSize, h.sqrtC2];
+    const heap = (t: TensorInfo) => b.typedArrayFromHeap(t);
+    return outputs(b, [param.shape, param.shape, param.shape], ([p2, m2, v2]) => addon.adamw(heap(param), heap(m), heap(v), heap(grad), p2!, m2!, v2!, hyper));
+  });
+
+  const denseShapes = (x: TensorInfo, w: TensorInfo) => {
+    if (x.shape.length !== 2 || w.shape.length !== 2 || x.shape[1] !== w.shape[0]) {
+      throw new Error(`${denseKernelName}: expected x [M, K] and w [K, N], found x [${x.shape}] and w [${w.shape}]`);
+    }
+    return { M: x.shape[0]!, K: x.shape[1]!, N: w.shape[1]! };
+  };
+  tf.registerKernel({
+    kernelName: denseKernelName,
+    backendName: "wasm",
+    kernelFunc: (({ inputs, backend }: Args) => {
+      const b = backend as WasmBackend;
+      const { x, w, bias } = inputs as { x: TensorInfo; w: TensorInfo; bias: TensorInfo };
+      const { M, K, N } = denseShapes(x, w);
+      if (bias.shape.length !== 1 || bias.shape[0] !== N) throw new Error(`${denseKernelName}: bias must be [${N}], found [${bias.shape}]`);
+      const heap = (t: TensorInfo) => b.typedArrayFromHeap(t);
+      return outputs(b, [[M, N]], ([o]) => addon.matmul(heap(x), heap(w), o!, [1, 1, M, K, N, 0, 0], heap(bias)))[0]!;
+    }) as unknown as tfTypes.KernelFunc,
+  });
+  tf.registerKernel({
+    kernelName: denseBackwardKernelName,
+    backendName: "wasm",
+    kernelFunc: (({ inputs, backend }: Args) => {
+      const b = backend as WasmBackend;
+      const { x, w, dy } = inputs as { x: TensorInfo; w: TensorInfo; dy: TensorInfo };
+      const { M, K, N } = denseShapes(x, w);
+      if (dy.shape.length !== 2 || dy.shape[0] !== M || dy.shape[1] !== N) throw new Error(`${denseBackwardKernelName}: dy must be [${M}, ${N}], found [${dy.shape}]`);
+      const heap = (t: TensorInfo) => b.typedArrayFromHeap(t);
+      return outputs(b, [x.shape, w.shape, [N]], ([dx, dw, db]) => addon.denseBackward(heap(x), heap(w), heap(dy), dx!, dw!, db!, [M, K, N]));
+    }) as unknown as tfTypes.KernelFunc,
+  });
+
   return () => {
+    for (const name of [denseKernelName, denseBackwardKernelName]) tf.unregisterKernel(name, "wasm");
     for (const [name, fn] of previous) {
       tf.unregisterKernel(name, "wasm");
       tf.registerKernel({ kernelName: name, backendName: "wasm", kernelFunc: fn as unknown as tfTypes.KernelFunc });

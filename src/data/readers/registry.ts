@@ -148,7 +148,7 @@ registerDataset(
       let root = o.name;
       if (!fs.existsSync(o.name)) {
         if (!/^[\w.-]+\/[\w.-]+$/.test(o.name)) throw new InputFileError(o.name, "dataset folder not found (and not a Hub repo id user/name)");
-        root = await downloadHubDataset(o.name, { hubUrl: ctx.hubUrl, cacheDir: ctx.cacheDir, accessToken: ctx.accessToken, revision: o.revision });
+        root = await downloadHubDataset(o.name, { hubUrl: ctx.hubUrl, cacheDir: ctx.cacheDir, accessToken: ctx.accessToken, revision: o.revision, configKey: where(ctx, "name").keyPath });
       }
       const source = await openLocalHf(root, normalizeSplit(o.split), c.gtKey, c.lqKey);
       return new TransformedDataset(source, { ...c, pipeline: pipelineOf(o.transforms, c, ctx), blur: ctx.blur });

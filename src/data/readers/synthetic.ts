@@ -9,7 +9,7 @@
  * drawn per sample, or one number), noise_std (0.0), seed (0), gt_key (gt), lq_key (blur).
  */
 import { anything, object, satisfies, string, withDefault, withDefaultForNull, type Infer } from "../../config/schema";
-import { symmetricIndex } from "../../util/border";
+import { separableFilter } from "../../util/separable-filter";
 import { Rng } from "../../util/rng";
 import type { PairSample } from "../types";
 import type { ImageHWC } from "../../array";
@@ -27,7 +27,10 @@ export interface SyntheticBlurOptions {
   lqKey: string;
 }
 
-/** A normalised 1D Gaussian of radius ceil(3 sigma). */
+/**
+ * A normalised 1D Gaussian of radius ceil(3 sigma), float32 taps. Not metrics/ssim's gaussianTaps
+ * (scipy's radius rule, float64): this rule defines the dataset's seeded pixels, so it stays.
+ */
 export function gaussianKernel1d(sigma: number): Float32Array {
   const r = Math.max(1, Math.ceil(3 * sigma));
   const k = new Float32Array(2 * r + 1);
@@ -37,27 +40,12 @@ export function gaussianKernel1d(sigma: number): Float32Array {
   return k;
 }
 
-/** Separable convolution of an HWC image with a symmetric 1D kernel along rows and columns. */
+/**
+ * Separable convolution of an HWC image with a symmetric 1D kernel along rows and columns (symmetric
+ * borders). The row pass is stored in float32: that is what defines this dataset's seeded pixels.
+ */
 export function blurSeparable(img: ImageHWC, k: Float32Array): ImageHWC {
-  const { height: H, width: W, channels: C } = img;
-  const r = (k.length - 1) / 2;
-  const tmp = new Float32Array(img.data.length);
-  const out = new Float32Array(img.data.length);
-  for (let y = 0; y < H; y++)
-    for (let x = 0; x < W; x++)
-      for (let c = 0; c < C; c++) {
-        let s = 0;
-        for (let j = -r; j <= r; j++) s += k[j + r]! * img.data[(y * W + symmetricIndex(x + j, W)) * C + c]!;
-        tmp[(y * W + x) * C + c] = s;
-      }
-  for (let y = 0; y < H; y++)
-    for (let x = 0; x < W; x++)
-      for (let c = 0; c < C; c++) {
-        let s = 0;
-        for (let j = -r; j <= r; j++) s += k[j + r]! * tmp[(symmetricIndex(y + j, H) * W + x) * C + c]!;
-        out[(y * W + x) * C + c] = s;
-      }
-  return { ...img, data: out };
+  return separableFilter(img, k, "float32");
 }
 
 /** A random sharp scene in [0, 1]. */

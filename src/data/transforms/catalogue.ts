@@ -10,6 +10,7 @@ import { linearToSrgb, srgbToLinear } from "../color";
 import { addGaussianNoise, addPoissonGaussianNoise } from "../noise";
 import { makeImage, type ImageHWC } from "../../array";
 import { cropCenter, flip, resizeBicubic, selectChannels, toChannels, window, type PadMode } from "./geometry";
+import { rotateNearest, warpPerspective } from "./warp";
 import type { TransformEntry, TransformOp } from "./op";
 
 export const transforms = new Registry<TransformEntry<any>>("transform"); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -102,6 +103,18 @@ define("flip", { horizontal: booleanOr(true), vertical: booleanOr(false), p: num
     return d.horizontal || d.vertical ? flip(img, d.horizontal, d.vertical) : img;
   },
 }));
+
+/** torchvision rotate: counter-clockwise degrees about the centre, nearest, same size, fill 0. */
+define("rotate", { angle: number() }, ({ angle }) => ({ apply: (img) => rotateNearest(img, angle) }));
+
+/** kornia warp_perspective with a fixed 3×3 `M` (e.g. the original's blur-to-GT registration). */
+const matrix3 = satisfies<number[][]>("a 3x3 matrix (three lists of three numbers)", (v) => Array.isArray(v) && v.length === 3 && v.every((r) => Array.isArray(r) && r.length === 3 && r.every((x) => typeof x === "number" && Number.isFinite(x))));
+define("homography", { M: matrix3 }, ({ M }, where) => {
+  const flat = M.flat();
+  if (Math.abs(flat[0]! * (flat[4]! * flat[8]! - flat[5]! * flat[7]!) - flat[1]! * (flat[3]! * flat[8]! - flat[5]! * flat[6]!) + flat[2]! * (flat[3]! * flat[7]! - flat[4]! * flat[6]!)) < 1e-15)
+    throw new ConfigError(where.file, `${where.keyPath}.M`, "an invertible 3x3 matrix", M);
+  return { apply: (img) => warpPerspective(img, flat) };
+});
 
 define("rescale", { factor: number() }, ({ factor }) => ({ apply: (img) => mapValues(img, (v) => v * factor) }));
 
