@@ -4,6 +4,7 @@
  * the JupyterLab app as `window.svdLab` (environment/lab/src/index.js); the functions passed to
  * page.evaluate run in the browser and reach JupyterLab's widgets through it.
  */
+/// <reference lib="dom" />
 import type { Page } from "playwright-core";
 
 /** Outputs of these types are figures: their output area must be at least MIN_FIGURE_HEIGHT_PX tall. */
