@@ -57,6 +57,7 @@ describe("JupyterLab in headless Chromium", function () {
   let lab: LabServer | undefined;
   let ctx: BrowserContext | undefined;
   let page: Page;
+  let profile = "";
   const consoleErrors: string[] = [];
 
   before(async function () {
@@ -87,7 +88,7 @@ describe("JupyterLab in headless Chromium", function () {
       ),
     );
     lab = await startLab({ rootDir: root });
-    const profile = fs.mkdtempSync(path.join(OUT, "profile-"));
+    profile = fs.mkdtempSync(path.join(OUT, "profile-"));
     ctx = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
@@ -104,6 +105,7 @@ describe("JupyterLab in headless Chromium", function () {
   after(async function () {
     await ctx?.close();
     await lab?.stop();
+    if (profile) fs.rmSync(profile, { recursive: true, force: true });
   });
 
   it("serves the lab only with the token, on 127.0.0.1, with the identity and event endpoints", async function () {
