@@ -47,6 +47,11 @@ describe("viz figures for papers", function () {
       assert.throws(() => viz.channelColor(3), /channel index 0\.\.2 or R\/G\/B, found 3/);
       assert.throws(() => viz.channelScale(["a", "b", "c", "d"]), /at most 3 channel labels/);
     });
+    it("colours channel series of Plotly lines", function () {
+      const fig = viz.plotlyLines([{ label: "g", x: [0, 1], y: [1, 0], channel: 1 }, { label: "other", x: [0, 1], y: [0, 1] }]).data[viz.MIME.plotly] as { data: { line?: { color: string } }[]; layout: { colorway: string[] } };
+      assert.deepEqual(fig.data.map((d) => d.line?.color), [G, undefined]);
+      assert.deepEqual(fig.layout.colorway, [...viz.CATEGORY_PALETTE]);
+    });
     it("colours channel series of line charts and MTF curves, and the exported paths", async function () {
       const line = viz.lineChartSpec([
         { label: "blue", x: [0, 1], y: [0, 1], channel: 2 },
