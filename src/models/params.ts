@@ -43,32 +43,36 @@ export function torchShapeOf(shape: number[], layout: TorchLayout, vectorTorchSh
   }
 }
 
-/** Converts between our layout and torch's (data only; row-major). */
+/** Converts our layout to torch's (data only; row-major). */
 export function toTorchLayout(data: Float32Array, shape: number[], layout: TorchLayout): Float32Array {
   if (layout === "vector" || layout === "same") return data;
   if (layout === "linear") return transpose2(data, shape[0]!, shape[1]!);
-  // conv/dwconv: [kh,kw,Ci,Co] -> [Co,Ci,kh,kw] (dwconv has Co = multiplier = 1, Ci = C: same formula gives [M,C,kh,kw] -> use [C*M,1,kh,kw])
-  const [kh, kw, ci, co] = shape as [number, number, number, number];
-  const out = new Float32Array(data.length);
-  if (layout === "conv") {
-    for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let c = 0; c < ci; c++) for (let o = 0; o < co; o++) out[((o * ci + c) * kh + i) * kw + j] = data[((i * kw + j) * ci + c) * co + o]!;
-  } else {
-    // torch channel index c*M + m, layout [C*M, 1, kh, kw]
-    for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let c = 0; c < ci; c++) for (let m = 0; m < co; m++) out[((c * co + m) * kh + i) * kw + j] = data[((i * kw + j) * ci + c) * co + m]!;
-  }
-  return out;
+  return permuteConv(data, shape, layout, "toTorch");
 }
 
+/** Converts torch's layout to ours; `shape` is ours. */
 export function fromTorchLayout(data: Float32Array, shape: number[], layout: TorchLayout): Float32Array {
   if (layout === "vector" || layout === "same") return data;
   if (layout === "linear") return transpose2(data, shape[1]!, shape[0]!);
+  return permuteConv(data, shape, layout, "fromTorch");
+}
+
+/**
+ * The one index map between our conv filters [kh,kw,Ci,Co] and torch's, used both ways:
+ * conv -> [Co,Ci,kh,kw]; dwconv (ours [kh,kw,C,M]) -> [C*M,1,kh,kw], torch channel c*M + m.
+ */
+function permuteConv(data: Float32Array, shape: number[], layout: "conv" | "dwconv", direction: "toTorch" | "fromTorch"): Float32Array {
   const [kh, kw, ci, co] = shape as [number, number, number, number];
   const out = new Float32Array(data.length);
-  if (layout === "conv") {
-    for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let c = 0; c < ci; c++) for (let o = 0; o < co; o++) out[((i * kw + j) * ci + c) * co + o] = data[((o * ci + c) * kh + i) * kw + j]!;
-  } else {
-    for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let c = 0; c < ci; c++) for (let m = 0; m < co; m++) out[((i * kw + j) * ci + c) * co + m] = data[((c * co + m) * kh + i) * kw + j]!;
-  }
+  for (let i = 0; i < kh; i++)
+    for (let j = 0; j < kw; j++)
+      for (let c = 0; c < ci; c++)
+        for (let o = 0; o < co; o++) {
+          const ours = ((i * kw + j) * ci + c) * co + o;
+          const torch = (layout === "conv" ? (o * ci + c) * kh + i : (c * co + o) * kh + i) * kw + j;
+          if (direction === "toTorch") out[torch] = data[ours]!;
+          else out[ours] = data[torch]!;
+        }
   return out;
 }
 

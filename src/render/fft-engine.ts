@@ -325,13 +325,17 @@ class TileWork {
     return p >= 0 && p < n ? p : -1;
   }
 
+  /** Image pixels [rows, columns] of the block at (by, bx): blocks in the last row/column stop at the edge. */
+  private blockSize(by: number, bx: number): [number, number] {
+    return [Math.min(this.by, this.d.height - by), Math.min(this.bx, this.d.width - bx)];
+  }
+
   scatterTile(x: Float32Array, a: Float32Array, spectra: Planes[], by: number, bx: number, acc: Float64Array): void {
     const { d, s, tile } = this;
     const { width: W, height: H, count: m } = d;
     const { ty, tx } = this.plan;
     const plane = H * W;
-    const bh = Math.min(this.by, H - by);
-    const bw = Math.min(this.bx, W - bx);
+    const [bh, bw] = this.blockSize(by, bx);
     const n = ty * tx;
     s.re.fill(0);
     s.im.fill(0);
@@ -360,8 +364,7 @@ class TileWork {
     const { width: W, height: H, count: m } = d;
     const { ty, tx } = this.plan;
     const plane = H * W;
-    const bh = Math.min(this.by, H - by);
-    const bw = Math.min(this.bx, W - bx);
+    const [bh, bw] = this.blockSize(by, bx);
     const n = ty * tx;
     const zr = tile.p.re;
     const zi = tile.p.im;

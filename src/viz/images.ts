@@ -63,7 +63,7 @@ export interface CompareOptions extends ScaleOptions {
   dataRange?: number;
   /** Pixels left out on every side when scoring the full views (as a metrics table's cropBorder; default 0). */
   cropBorder?: number;
-  /** Print width (default: the text width above 2 images, else one column). */
+  /** Print width (default: the text width for two or more images, else one column). */
   width?: FigureWidth | number;
   /** Instead of `width`: full views about this many CSS pixels wide. */
   targetPx?: number;
@@ -139,7 +139,7 @@ export function compareImages(items: { title: string; image: ImageInput }[], opt
     caption: labels?.[i]!.full.text,
     outlines: opts.crop ? [{ ...opts.crop }] : undefined,
   }));
-  const size = opts.width !== undefined || opts.targetPx === undefined ? { width: opts.width } : { cellPx: opts.targetPx };
+  const size = opts.width !== undefined || opts.targetPx === undefined ? { width: opts.width ?? (items.length > 1 ? "double" : "single") } : { cellPx: opts.targetPx };
   const layout: PanelLayout = { columns: items.length, ...size, title: opts.title };
   if (opts.crop) {
     const c = opts.crop;

@@ -30,7 +30,7 @@ export class LiveCurve {
   private readonly pts: LossPoint[] = [];
   private last = 0;
 
-  constructor(private readonly opts: { title?: string; yScale?: "linear" | "log" } = {}) {}
+  constructor(private readonly opts: { title?: string; yScale?: "linear" | "log"; yTitle?: string; xTitle?: string } = {}) {}
 
   get points(): readonly LossPoint[] {
     return this.pts;
@@ -59,6 +59,6 @@ export class LiveCurve {
   }
 }
 
-export function liveCurve(opts: { title?: string; yScale?: "linear" | "log" } = {}): LiveCurve {
+export function liveCurve(opts: { title?: string; yScale?: "linear" | "log"; yTitle?: string; xTitle?: string } = {}): LiveCurve {
   return new LiveCurve(opts);
 }

@@ -237,9 +237,12 @@ export async function panelsToSvg(panels: Panel[], layout: PanelLayout = {}): Pr
   for (let i = 0; i < placed.length; i++) {
     const { panel: p, x, y, w, h } = placed[i] as Placed;
     if (p.title) {
-      // A title wider than its panel drops to the tick size rather than run into the next one.
+      // A title wider than its panel drops to the tick size, and is shortened with an ellipsis
+      // only if even that does not fit, rather than run into the next panel.
       const size = textWidth(p.title, FONT_PT.label) <= w ? FONT_PT.label : FONT_PT.tick;
-      parts.push(text(x + w / 2, y - lineHeight(FONT_PT.label) + FONT_PT.label, p.title, { size, anchor: "middle" }));
+      const maxChars = Math.floor(w / (0.55 * size));
+      const shown = p.title.length <= maxChars ? p.title : `${p.title.slice(0, Math.max(1, maxChars - 1))}…`;
+      parts.push(text(x + w / 2, y - lineHeight(FONT_PT.label) + FONT_PT.label, shown, { size, anchor: "middle" }));
     }
     // Small rasters (PSFs) are enlarged by whole pixels first, so they stay crisp in any viewer.
     const factor = upscaleFactorFor(p.raster, Math.ceil((w / POINTS_PER_INCH) * RASTER_PPI));

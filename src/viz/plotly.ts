@@ -5,7 +5,7 @@
 import type { NdArray, NumericArray } from "../array";
 import { colorAt, cssColor, type ColormapName } from "./colormap";
 import { MIME, type MimeBundle } from "./mime";
-import { COLORMAP } from "./style";
+import { CATEGORY_PALETTE, channelColor, COLORMAP, FONT_FAMILY, FONT_PT, ptToPx, type ChannelName } from "./style";
 
 export interface PlotlyFigure {
   data: Record<string, unknown>[];
@@ -13,12 +13,17 @@ export interface PlotlyFigure {
   config?: Record<string, unknown>;
 }
 
+/** The house style as Plotly layout defaults (a figure's own layout keys win). */
+function styledLayout(layout: Record<string, unknown> = {}): Record<string, unknown> {
+  return { font: { family: FONT_FAMILY, size: ptToPx(FONT_PT.label) }, colorway: [...CATEGORY_PALETTE], ...layout };
+}
+
 export function plotly(fig: PlotlyFigure, description?: string): MimeBundle {
   const title = (fig.layout?.title as { text?: string } | string | undefined) ?? "";
   const t = typeof title === "string" ? title : (title.text ?? "");
   return {
     data: {
-      [MIME.plotly]: { data: fig.data, layout: fig.layout ?? {}, ...(fig.config ? { config: fig.config } : {}) },
+      [MIME.plotly]: { data: fig.data, layout: styledLayout(fig.layout), ...(fig.config ? { config: fig.config } : {}) },
       [MIME.plain]: description ?? `Plotly figure${t ? `: ${t}` : ""} (${fig.data.length} trace${fig.data.length === 1 ? "" : "s"})`,
     },
   };
@@ -62,10 +67,20 @@ export function surface(z: NdArray<NumericArray>, opts: { title?: string; log?: 
   );
 }
 
-/** Radial profiles or any x/y lines as an interactive Plotly chart. */
-export function plotlyLines(series: { label: string; x: ArrayLike<number>; y: ArrayLike<number> }[], opts: { title?: string; xTitle?: string; yTitle?: string; yLog?: boolean } = {}): MimeBundle {
+/** Radial profiles or any x/y lines as an interactive Plotly chart; `channel` series take the channel palette. */
+export function plotlyLines(
+  series: { label: string; x: ArrayLike<number>; y: ArrayLike<number>; channel?: number | ChannelName }[],
+  opts: { title?: string; xTitle?: string; yTitle?: string; yLog?: boolean } = {},
+): MimeBundle {
   return plotly({
-    data: series.map((s) => ({ type: "scatter", mode: "lines", name: s.label, x: Array.from(s.x), y: Array.from(s.y) })),
+    data: series.map((s) => ({
+      type: "scatter",
+      mode: "lines",
+      name: s.label,
+      x: Array.from(s.x),
+      y: Array.from(s.y),
+      ...(s.channel !== undefined ? { line: { color: channelColor(s.channel) } } : {}),
+    })),
     layout: {
       title: { text: opts.title ?? "" },
       width: 560,

@@ -204,7 +204,8 @@ export interface LossPoint {
   series: string;
 }
 
-export function lossCurveSpec(pts: readonly LossPoint[], opts: { title?: string; yScale?: "linear" | "log" } = {}): VegaLiteSpec {
+/** One y axis for every series: give curves of one quantity (e.g. train and val loss); `viz.trainingCurves` separates quantities. */
+export function lossCurveSpec(pts: readonly LossPoint[], opts: { title?: string; yScale?: "linear" | "log"; yTitle?: string; xTitle?: string } = {}): VegaLiteSpec {
   return {
     title: opts.title ?? "training",
     ...chartSize("single"),
@@ -212,8 +213,8 @@ export function lossCurveSpec(pts: readonly LossPoint[], opts: { title?: string;
     data: { values: pts.map((p) => ({ ...p })) },
     mark: { type: "line", point: pts.length <= 60 },
     encoding: {
-      x: { field: "step", type: "quantitative", title: "step" },
-      y: { field: "value", type: "quantitative", title: "value", scale: { type: opts.yScale ?? "linear", zero: false } },
+      x: { field: "step", type: "quantitative", title: opts.xTitle ?? "step" },
+      y: { field: "value", type: "quantitative", title: opts.yTitle ?? "value", scale: { type: opts.yScale ?? "linear", zero: false } },
       color: { field: "series", type: "nominal", title: null },
     },
   };

@@ -47,6 +47,11 @@ describe("viz figures for papers", function () {
       assert.throws(() => viz.channelColor(3), /channel index 0\.\.2 or R\/G\/B, found 3/);
       assert.throws(() => viz.channelScale(["a", "b", "c", "d"]), /at most 3 channel labels/);
     });
+    it("colours channel series of Plotly lines", function () {
+      const fig = viz.plotlyLines([{ label: "g", x: [0, 1], y: [1, 0], channel: 1 }, { label: "other", x: [0, 1], y: [0, 1] }]).data[viz.MIME.plotly] as { data: { line?: { color: string } }[]; layout: { colorway: string[] } };
+      assert.deepEqual(fig.data.map((d) => d.line?.color), [G, undefined]);
+      assert.deepEqual(fig.layout.colorway, [...viz.CATEGORY_PALETTE]);
+    });
     it("colours channel series of line charts and MTF curves, and the exported paths", async function () {
       const line = viz.lineChartSpec([
         { label: "blue", x: [0, 1], y: [0, 1], channel: 2 },
@@ -194,6 +199,20 @@ describe("viz figures for papers", function () {
       ]);
       assert.match(labels[1]!, /^PSNR 20\.00 dB/);
       assert.match(b.data["text/plain"] as string, /offset PSNR 20\.00 dB/);
+    });
+    it("keep titles and captions inside narrow panels", async function () {
+      const raster = viz.toRaster({ data: new Float32Array(16 * 16), shape: [16, 16] });
+      const long = "blurred (spatially varying) with a very long description (zoom)";
+      const { svg } = await viz.panelsToSvg([0, 1, 2, 3].map(() => ({ raster, title: long, caption: "PSNR 29.59 dB · SSIM 0.925" })), { width: "single" });
+      const t = texts(svg);
+      // 4 panels in 3.5 in: each about 61 pt wide, room for about 13 characters of 8 pt text.
+      const titles = t.filter((s) => s.startsWith("blurred"));
+      assert.equal(titles.length, 4);
+      for (const title of titles) assert.ok(title.endsWith("…") && title.length <= 14, title);
+      assert.match(svg, /font-size="8"[^>]*>blurred/);
+      // Captions too wide break at " · ".
+      assert.equal(t.filter((s) => s === "PSNR 29.59 dB").length, 4);
+      assert.equal(t.filter((s) => s === "SSIM 0.925").length, 4);
     });
     it("say when a crop is too small for SSIM, and refuse a reference of another shape", async function () {
       const small = { x: 0, y: 0, width: 8, height: 8 };

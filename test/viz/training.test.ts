@@ -40,4 +40,14 @@ describe("viz.trainingCurves", function () {
     const b = viz.trainingCurves(records(5), { title: "run" });
     assert.match(String(b.data[viz.MIME.plain]), /run: training loss \(loss_all\), learning rate over 5 records/);
   });
+
+  it("the live curve names its y axis when told (default 'value')", () => {
+    const yTitleOf = (spec: unknown) => (spec as { encoding: { y: { title: string } } }).encoding.y.title;
+    assert.equal(yTitleOf(viz.lossCurveSpec([{ step: 0, value: 0.1, series: "train L1" }], { yTitle: "training loss (L1)" })), "training loss (L1)");
+    assert.equal(yTitleOf(viz.lossCurveSpec([{ step: 0, value: 0.1, series: "train L1" }])), "value");
+    // LiveCurve passes its options to the same builder (no points added: nothing is displayed).
+    const live = new viz.LiveCurve({ yTitle: "PSNR (dB)", xTitle: "amount" }).bundle().data[viz.MIME.vegaLite];
+    assert.equal(yTitleOf(live), "PSNR (dB)");
+    assert.equal((live as { encoding: { x: { title: string } } }).encoding.x.title, "amount");
+  });
 });

@@ -44,6 +44,22 @@ export function convGeometry(tf: typeof tfTypes, xShape: number[], filterShape: 
   return info;
 }
 
+/**
+ * dy [B,Ho,Wo,·] padded for the stride-1 input gradient, which is a "valid" stride-1 correlation of
+ * this with the 180-degree-rotated filter: kh-1 rows for the full correlation, less the forward
+ * pass's own top padding, and what makes the result H rows tall below (likewise in x). Shared by
+ * the Conv2D and depthwise gradients.
+ */
+export function padForInputGradient(ops: Ops, dy: TensorInfo, info: tfTypes.backend_util.Conv2DInfo): TensorInfo {
+  const { filterHeight: kh, filterWidth: kw, inHeight: H, inWidth: W, outHeight: Ho, outWidth: Wo, padInfo: p } = info;
+  return ops.padOrCrop(dy, [
+    [0, 0],
+    [kh - 1 - p.top, H - Ho + p.top],
+    [kw - 1 - p.left, W - Wo + p.left],
+    [0, 0],
+  ]);
+}
+
 /** True when the kernel tiles the input exactly: kernel == stride, no padding. */
 function isPatchConv(info: tfTypes.backend_util.Conv2DInfo): boolean {
   const p = info.padInfo;
@@ -85,16 +101,9 @@ export function conv2dBackpropInput(
     return ops.padOrCrop(dxCore, [[0, 0], [0, H - Ho * kh], [0, W - Wo * kw], [0, 0]]);
   }
   if (sh === 1 && sw === 1) {
-    const p = info.padInfo;
     const rot = ops.run("Reverse", { x: filter }, { dims: [0, 1] });
     const wSwap = ops.transpose(rot, [0, 1, 3, 2]); // [kh,kw,Co,Ci]
-    const dyPad = ops.padOrCrop(dy, [
-      [0, 0],
-      [kh - 1 - p.top, H - Ho + p.top],
-      [kw - 1 - p.left, W - Wo + p.left],
-      [0, 0],
-    ]);
-    return ops.run("Conv2D", { x: dyPad, filter: wSwap }, { strides: [1, 1], pad: "valid", dataFormat: "NHWC", dilations: [1, 1] });
+    return ops.run("Conv2D", { x: padForInputGradient(ops, dy, info), filter: wSwap }, { strides: [1, 1], pad: "valid", dataFormat: "NHWC", dilations: [1, 1] });
   }
   return stock();
 }

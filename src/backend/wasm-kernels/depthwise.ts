@@ -5,7 +5,7 @@
  * heap views, accumulating in float64.
  */
 import type * as tfTypes from "@tensorflow/tfjs";
-import { convGeometry, type ConvAttrs } from "./conv2d";
+import { convGeometry, padForInputGradient, type ConvAttrs } from "./conv2d";
 import { Ops, TensorInfo } from "./ops";
 import { simdKernelsFor, type SimdKernels } from "./simd";
 
@@ -18,13 +18,7 @@ export function depthwiseBackpropInput(tf: typeof tfTypes, ops: Ops, dy: TensorI
   const p = info.padInfo;
   if (sh === 1 && sw === 1 && M === 1) {
     const rot = ops.run("Reverse", { x: filter }, { dims: [0, 1] });
-    const dyPad = ops.padOrCrop(dy, [
-      [0, 0],
-      [kh - 1 - p.top, H - Ho + p.top],
-      [kw - 1 - p.left, W - Wo + p.left],
-      [0, 0],
-    ]);
-    return ops.run("DepthwiseConv2dNative", { x: dyPad, filter: rot }, { strides: [1, 1], pad: "valid", dataFormat: "NHWC", dilations: [1, 1] });
+    return ops.run("DepthwiseConv2dNative", { x: padForInputGradient(ops, dy, info), filter: rot }, { strides: [1, 1], pad: "valid", dataFormat: "NHWC", dilations: [1, 1] });
   }
   const out = ops.backend.makeOutput([B, H, W, C], "float32");
   const dx = ops.backend.typedArrayFromHeap(out);

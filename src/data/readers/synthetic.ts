@@ -27,7 +27,10 @@ export interface SyntheticBlurOptions {
   lqKey: string;
 }
 
-/** A normalised 1D Gaussian of radius ceil(3 sigma). */
+/**
+ * A normalised 1D Gaussian of radius ceil(3 sigma), float32 taps. Not metrics/ssim's gaussianTaps
+ * (scipy's radius rule, float64): this rule defines the dataset's seeded pixels, so it stays.
+ */
 export function gaussianKernel1d(sigma: number): Float32Array {
   const r = Math.max(1, Math.ceil(3 * sigma));
   const k = new Float32Array(2 * r + 1);

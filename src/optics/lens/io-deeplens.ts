@@ -8,10 +8,10 @@
  *   coefficients of r^2, r^4, ...), `mat2` (medium after the surface), `f` (ThinLens).
  * Keys in parentheses, e.g. "(d)", are DeepLens' informative copies and are used as fallbacks.
  */
-import * as fs from "fs";
+import { readInputText } from "../../util/read-input";
 import { InputFileError } from "../../util/errors";
 import { getMaterial, hasMaterial } from "../glass/catalog";
-import { AIR, LensSystem, Surface, validateLens } from "./system";
+import { AIR, LensSystem, Surface, validateLensFile } from "./system";
 
 type Json = Record<string, unknown>;
 
@@ -114,22 +114,12 @@ export function parseDeepLensJson(text: string, file = "<json>"): LensSystem {
     objectMaterial: AIR,
     info: typeof root["info"] === "string" ? (root["info"] as string) : undefined,
   };
-  try {
-    validateLens(lens, file);
-  } catch (e) {
-    throw new InputFileError(file, (e as Error).message.replace(`${file}: `, ""));
-  }
+  validateLensFile(lens, file);
   return lens;
 }
 
 export function readDeepLensJson(file: string): LensSystem {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (e) {
-    throw new InputFileError(file, `cannot read lens file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  return parseDeepLensJson(text, file);
+  return parseDeepLensJson(readInputText(file, "lens file"), file);
 }
 
 /** The lens as a DeepLens JSON object (the inverse of `parseDeepLensJson`), with `foclen`/`fnum` filled. */

@@ -7,12 +7,12 @@
  * not model (coordinate breaks, tilts/decenters, mirrors, other surface types) raise an error that
  * names the file, line and keyword; cosmetic keywords are ignored.
  */
-import * as fs from "fs";
+import { readInputFile } from "../../util/read-input";
 import { InputFileError } from "../../util/errors";
 import { abbe } from "../glass/dispersion";
 import { getMaterial, hasMaterial } from "../glass/catalog";
 import type { Material } from "../glass/dispersion";
-import { AIR, LensSystem, Surface, validateLens } from "./system";
+import { AIR, LensSystem, Surface, validateLensFile } from "./system";
 import { paraxial } from "./paraxial";
 
 interface RawSurf {
@@ -186,20 +186,10 @@ export function parseZemax(text: string, file = "<zmx>"): ZemaxLens {
   for (const s of surfaces) if (!Number.isFinite(s.semiDiameterMm)) s.semiDiameterMm = big;
   const rImg = img.diam && img.diam > 0 ? img.diam : Math.max(...surfaces.map((s) => s.semiDiameterMm));
   lens.sensorSizeMm = [rImg * Math.SQRT2, rImg * Math.SQRT2];
-  try {
-    validateLens(lens, file);
-  } catch (e) {
-    throw new InputFileError(file, (e as Error).message.replace(`${file}: `, ""));
-  }
+  validateLensFile(lens, file);
   return lens;
 }
 
 export function readZemax(file: string): ZemaxLens {
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(file);
-  } catch (e) {
-    throw new InputFileError(file, `cannot read lens file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  return parseZemax(decodeZemaxText(buf), file);
+  return parseZemax(decodeZemaxText(readInputFile(file, "lens file")), file);
 }

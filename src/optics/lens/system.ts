@@ -4,7 +4,7 @@
  */
 import type { Material } from "../glass/dispersion";
 import { constantIndex } from "../glass/dispersion";
-import { SvdError } from "../../util/errors";
+import { InputFileError, SvdError } from "../../util/errors";
 
 /** How a surface bends light. */
 export type SurfaceKind =
@@ -75,6 +75,15 @@ export function sagAndSlope(s: Surface, r2: number): [number, number] {
 /** Vertex (paraxial) curvature including the r^2 asphere term: 2 a2 adds to c. */
 export function paraxialCurvature(s: Surface): number {
   return s.curvature + 2 * (s.asphere[0] ?? 0);
+}
+
+/** validateLens for a lens read from `file`: a broken lens is an InputFileError naming the file. */
+export function validateLensFile(lens: LensSystem, file: string): void {
+  try {
+    validateLens(lens, file);
+  } catch (e) {
+    throw new InputFileError(file, (e as Error).message.replace(`${file}: `, ""));
+  }
 }
 
 /** Checks the structural rules every lens must satisfy; `where` names the source for errors. */

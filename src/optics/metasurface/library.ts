@@ -4,7 +4,7 @@
  * the library (DFlat's reverse look-up, nearest version), and the response of a quantised layout
  * at any wavelength (linear interpolation in wavelength and radius).
  */
-import * as fs from "fs";
+import { readInputText } from "../../util/read-input";
 import { InputFileError, ArgumentError } from "../../util/errors";
 
 export interface CellLibrary {
@@ -48,12 +48,7 @@ export function validateLibrary(lib: CellLibrary, file = "<library>"): CellLibra
 }
 
 export function loadCellLibrary(file: string): CellLibrary {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (e) {
-    throw new InputFileError(file, `cannot read cell library (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  const text = readInputText(file, "cell library");
   let obj: CellLibrary;
   try {
     obj = JSON.parse(text) as CellLibrary;
