@@ -30,10 +30,11 @@ const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length
 /** Kernel groups switched off one at a time ('absent' kernels are unregistered, so layers fall back to tf ops). */
 const groups: Record<string, { restore: string[]; absent: string[] }> = {
   "dense (1x1 conv + bias fused)": { restore: [], absent: [denseKernelName, denseBackwardKernelName] },
-  "Add/Multiply per channel": { restore: ["Add", "Multiply"], absent: [] },
   "Sum over axis blocks": { restore: ["Sum"], absent: [] },
   "AdamW step": { restore: [adamwKernelName], absent: [] },
 };
+// Every group at once: the native kernels as they were before these (conv, depthwise, BatchMatMul only).
+groups["any of the above"] = { restore: Object.values(groups).flatMap((g) => g.restore), absent: Object.values(groups).flatMap((g) => g.absent) };
 
 (async () => {
   const { tf } = await initBackend("wasm");

@@ -1,7 +1,7 @@
-// Memory-bound kernels next to the oneDNN ones, OpenMP-threaded: sums over a block of axes,
-// per-channel broadcast add/multiply, and the fused AdamW update. On the NAFNet step these are the
-// bias/scale adds and their gradients' reductions, which stock wasm runs single-threaded through
-// generic broadcasting (or a transpose, for Sum) at several times the cost of one memory pass.
+// Memory-bound kernels next to the oneDNN ones, OpenMP-threaded for large tensors: sums over a
+// block of axes (bias and channel-attention gradients, which stock wasm Sum runs as a transpose and
+// then a reduction, ~5x one memory pass) and the fused AdamW update (float64 arithmetic natively
+// rather than through JS/wasm SIMD).
 #include "svd_pointwise.h"
 
 #include <omp.h>
@@ -63,38 +63,6 @@ napi_value SumMiddle(napi_env env, napi_callback_info info) {
   });
 }
 
-// channelBinary(op, x, s, out, [outer, rows, inner]): out[o, r, c] = x[o, r, c] (+ or *) s[o, c];
-// op 0 adds, 1 multiplies. outer 1 is the [C] bias/scale case, outer = batch the [B,1,1,C] one.
-napi_value ChannelBinary(napi_env env, napi_callback_info info) {
-  return guarded(env, [&]() -> napi_value {
-    auto a = args(env, info, 5);
-    int32_t op = 0;
-    check(env, napi_get_value_int32(env, a[0], &op), "op");
-    if (op != 0 && op != 1) throw JsError{"svd_dnnl: channelBinary op must be 0 (add) or 1 (multiply), got " + std::to_string(op)};
-    const auto g = ints(env, a[4], 3, "geom");
-    const int64_t outer = g[0], rows = g[1], inner = g[2];
-    const size_t n = size_t(outer * rows * inner);
-    const float* x = floats(env, a[1], n, "x");
-    const float* s = floats(env, a[2], size_t(outer * inner), "s");
-    float* out = floats(env, a[3], n, "out");
-    const int64_t lines = outer * rows;
-#pragma omp parallel for num_threads(teamFor(int64_t(n))) schedule(static)
-    for (int64_t l = 0; l < lines; l++) {
-      const float* xl = x + l * inner;
-      const float* sl = s + (l / rows) * inner;
-      float* ol = out + l * inner;
-      if (op == 0) {
-#pragma omp simd
-        for (int64_t c = 0; c < inner; c++) ol[c] = xl[c] + sl[c];
-      } else {
-#pragma omp simd
-        for (int64_t c = 0; c < inner; c++) ol[c] = xl[c] * sl[c];
-      }
-    }
-    return nullptr;
-  });
-}
-
 // adamw(p, m, v, g, p2, m2, v2, [beta1, beta2, eps, decay, stepSize, sqrtC2]): PyTorch's AdamW step
 // (src/train/adamw.ts), float64 intermediates:
 //   m' = b1 m + (1-b1) g;  v' = b2 v + (1-b2) g^2;  p' = p decay - stepSize m' / (sqrt(v')/sqrtC2 + eps)
@@ -136,7 +104,6 @@ napi_value AdamW(napi_env env, napi_callback_info info) {
 std::vector<napi_property_descriptor> pointwiseExports() {
   return {
       {"sumMiddle", nullptr, SumMiddle, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"channelBinary", nullptr, ChannelBinary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adamw", nullptr, AdamW, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
 }

@@ -1,9 +1,9 @@
 /**
- * Which Sum and Add/Multiply calls the native memory-bound kernels take (src/backend/native/layout.ts):
+ * Which Sum calls the native kernel takes (src/backend/native/layout.ts):
  * the [outer, rows, inner] views, and null where the wasm kernel must run instead.
  */
 import { strict as assert } from "node:assert";
-import { channelBroadcast, normalizeAxes, reducedBlock } from "../../src/backend/native/layout";
+import { normalizeAxes, reducedBlock } from "../../src/backend/native/layout";
 
 describe("native kernel layouts", () => {
   it("reducedBlock: contiguous axis blocks above the last axes, null otherwise", () => {
@@ -22,18 +22,5 @@ describe("native kernel layouts", () => {
     assert.deepEqual(normalizeAxes(4, [-1, 0, 3]), [0, 3]);
     assert.deepEqual(normalizeAxes(3, 1), [1]);
     assert.deepEqual(normalizeAxes(3, null), [0, 1, 2]);
-  });
-
-  it("channelBroadcast: [C], [1,1,1,C], [B,1,1,C] onto [B,H,W,C]; null for other broadcasts", () => {
-    assert.deepEqual(channelBroadcast([4, 8, 8, 32], [32]), [1, 256, 32]);
-    assert.deepEqual(channelBroadcast([4, 8, 8, 32], [1, 1, 1, 32]), [1, 256, 32]);
-    assert.deepEqual(channelBroadcast([4, 8, 8, 32], [4, 1, 1, 32]), [4, 64, 32]);
-    assert.deepEqual(channelBroadcast([16384, 64], [64]), [1, 16384, 64]);
-    assert.deepEqual(channelBroadcast([4, 8, 8, 32], [8, 32]), [1, 32, 256]); // rows = B*H, inner = W*C
-    assert.equal(channelBroadcast([4, 8, 8, 32], [4, 8, 8, 32]), null); // same shape: the wasm kernel
-    assert.equal(channelBroadcast([4, 8, 8, 32], [4, 1, 8, 1]), null);
-    assert.equal(channelBroadcast([4, 8, 8, 32], [2, 1, 1, 32]), null);
-    assert.equal(channelBroadcast([4, 8, 8, 1], [1]), null); // scalar-like
-    assert.equal(channelBroadcast([32], [4, 32]), null); // s larger than x
   });
 });

@@ -19,8 +19,6 @@ export interface DnnlAddon {
   denseBackward(x: Float32Array, w: Float32Array, dy: Float32Array, dx: Float32Array, dw: Float32Array, db: Float32Array | null, geom: [M: number, K: number, N: number]): void;
   /** out[o, c] = sum over r of x[o, r, c] (float64 accumulation). */
   sumMiddle(x: Float32Array, out: Float32Array, geom: [outer: number, rows: number, inner: number]): void;
-  /** out[o, r, c] = x[o, r, c] + s[o, c] (op 0) or * s[o, c] (op 1). */
-  channelBinary(op: 0 | 1, x: Float32Array, s: Float32Array, out: Float32Array, geom: [outer: number, rows: number, inner: number]): void;
   /** The AdamW step of src/backend/wasm-kernels/adamw.ts; hyper [beta1, beta2, eps, decay, stepSize, sqrtC2]. */
   adamw(p: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, p2: Float32Array, m2: Float32Array, v2: Float32Array, hyper: number[]): void;
   setThreads(n: number): void;
@@ -30,7 +28,7 @@ export interface DnnlAddon {
 }
 
 /** Every function DnnlAddon declares (checked on load). */
-const addonFunctions: Array<keyof DnnlAddon> = ["conv", "matmul", "denseBackward", "sumMiddle", "channelBinary", "adamw", "setThreads", "threads", "version"];
+const addonFunctions: Array<keyof DnnlAddon> = ["conv", "matmul", "denseBackward", "sumMiddle", "adamw", "setThreads", "threads", "version"];
 
 export interface NativeStatus {
   /** native/build/svd_dnnl.node exists. */

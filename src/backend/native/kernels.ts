@@ -1,6 +1,6 @@
 /**
  * Registers the oneDNN addon's conv and matmul kernels for tfjs's wasm backend, its threaded
- * memory-bound kernels (per-channel broadcast Add/Multiply, block Sum, the fused AdamW step) and
+ * memory-bound kernels (Sum over a block of axes, the fused AdamW step) and
  * the fused dense kernels (1x1 conv with bias, and its whole backward in one call). Each kernel reads
  * its inputs and writes its output straight in the wasm heap (views from typedArrayFromHeap, taken
  * after makeOutput because allocating may grow the heap). Cases the addon does not cover (NCHW,
@@ -12,7 +12,7 @@ import type { KernelFunc, TensorInfo, WasmBackend } from "../wasm-kernels/ops";
 import type { DnnlAddon } from "./addon";
 import { adamwKernelName, type AdamWStepAttrs } from "../wasm-kernels";
 import { convGeometry, type ConvAttrs } from "./geometry";
-import { channelBroadcast, normalizeAxes, reducedBlock } from "./layout";
+import { normalizeAxes, reducedBlock } from "./layout";
 
 type Args = { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
 
@@ -26,8 +26,6 @@ export const nativeKernelNames = [
   "DepthwiseConv2dNativeBackpropFilter",
   "BatchMatMul",
   "Sum",
-  "Add",
-  "Multiply",
   adamwKernelName,
 ] as const;
 
@@ -150,16 +148,6 @@ export function registerNativeKernels(tf: typeof tfTypes, addon: DnnlAddon): () 
     const outShape = keepDims ? x.shape.map((d, i) => (reduced.has(i) ? 1 : d)) : x.shape.filter((_, i) => !reduced.has(i));
     return outputs(b, [outShape], ([o]) => addon.sumMiddle(b.typedArrayFromHeap(x), o!, block))[0]!;
   });
-  for (const [name, op] of [["Add", 0], ["Multiply", 1]] as const) {
-    register(name, ({ inputs }, b) => {
-      const { a, b: other } = inputs as { a: TensorInfo; b: TensorInfo };
-      if (!f32(a, other)) return null;
-      // Both ops commute: the full-size operand is x, the per-channel one s.
-      const [x, s, block] = ((bl) => (bl ? [a, other, bl] : [other, a, channelBroadcast(other.shape, a.shape)]))(channelBroadcast(a.shape, other.shape));
-      if (!block) return null;
-      return outputs(b, [x.shape], ([o]) => addon.channelBinary(op, b.typedArrayFromHeap(x), b.typedArrayFromHeap(s), o!, block))[0]!;
-    });
-  }
   register(adamwKernelName, ({ inputs, attrs }, b) => {
     const { param, m, v, grad } = inputs as { param: TensorInfo; m: TensorInfo; v: TensorInfo; grad: TensorInfo };
     if (!f32(param, m, v, grad)) return null;
