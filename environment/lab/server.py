@@ -9,6 +9,8 @@ import os
 
 from jupyterlab_server import LabServerApp
 
+from server_api import api_handlers
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD = os.path.join(HERE, "build")
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -41,6 +43,8 @@ class SvdLabApp(LabServerApp):
         page_config["token"] = self.serverapp.token
         page_config["appName"] = "svd lab"
         super().initialize_handlers()
+        # /api/me and /api/events/subscribe, which jupyter-server 1.23 lacks (see server_api.py).
+        self.handlers.extend(api_handlers())
 
 
 def _jupyter_server_extension_points():

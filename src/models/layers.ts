@@ -187,6 +187,11 @@ export function groupNorm(tf: Tf, p: ParamStore, name: string, groups: number, c
   };
 }
 
+/** GELU with erf (torch.nn.GELU / F.gelu's default, not the tanh approximation). */
+export function gelu<T extends tfTypes.Tensor>(tf: Tf, x: T): T {
+  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))) as T;
+}
+
 /** SiLU (swish): x·sigmoid(x). */
 export function silu<T extends tfTypes.Tensor>(tf: Tf, x: T): T {
   return tf.mul(x, tf.sigmoid(x)) as T;

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ImageHWC, NdArray, NumericArray } from "../array";
 import { ArgumentError, SvdError } from "../util/errors";
+import { INFO_STREAM_ENV } from "../util/info";
 import type { MimeBundle } from "../viz/mime";
 import { saveFigure } from "../viz/export";
 
@@ -16,10 +17,13 @@ export const SVD_BIN = path.resolve(__dirname, "..", "..", "bin", "svd.js");
 
 /**
  * Runs the svd command line (the one used in a terminal) synchronously with progress bars off
- * (SVD_QUIET=1) and prints what it wrote to stdout. A failing command throws, with its message.
+ * (SVD_QUIET=1) and prints what it wrote to stdout, its informational lines included (they would
+ * go to stderr, which the notebook shows as an error); warnings still reach the cell's stderr.
+ * A failing command throws, with its message.
  */
 export function cli(...args: string[]): void {
-  const out = execFileSync(process.execPath, [SVD_BIN, ...args], { encoding: "utf8", env: { ...process.env, SVD_QUIET: "1" } });
+  const env = { ...process.env, SVD_QUIET: "1", [INFO_STREAM_ENV]: "stdout" };
+  const out = execFileSync(process.execPath, [SVD_BIN, ...args], { encoding: "utf8", env });
   if (out.trim()) console.log(out.trim());
 }
 

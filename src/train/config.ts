@@ -80,6 +80,12 @@ export const trainConfigSchema = s.object(
           checkpointing_steps: s.withDefault(s.integer({ min: 1 }), 1000),
           checkpoints_total_limit: s.optional(s.integer({ min: 1 })),
           ema_decay: s.optional(s.number({ min: 0, max: 1 })),
+          // Patched training (spec §5): one optimiser update per minibatch of patches (src/train/train-step.ts).
+          patched: s.withDefault(s.boolean(), false),
+          patch_size_h: s.withDefault(s.integer({ min: 1 }), 256),
+          patch_size_w: s.withDefault(s.integer({ min: 1 }), 256),
+          patch_overlap: s.withDefault(s.number({ min: 0, max: 0.9 }), 0.2),
+          max_minibatch: s.withDefault(s.integer({ min: 1 }), 8),
         },
         { unknown: "report" },
       ),
@@ -136,5 +142,8 @@ export function loadTrainConfig(file: string, overrides: readonly string[] = [])
   const bad = s.findings.find((f) => f.kind === "unsupported");
   if (bad) throw new ConfigError(file, bad.keyPath, bad.text, bad.found, bad.detail);
   const loaded = loadConfig({ tree: s.screened, name: file }, trainConfigSchema);
+  const t = loaded.value.train;
+  if (t.patched && t.gradient_accumulation_steps > 1)
+    throw new ConfigError(file, "train.gradient_accumulation_steps", "1 with train.patched (each patch minibatch is its own optimiser update)", t.gradient_accumulation_steps);
   return { ...loaded, tree: s.tree, findings: s.findings };
 }

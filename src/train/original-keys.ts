@@ -129,14 +129,6 @@ export function screenOriginalKeys(input: Record<string, unknown>): Screened {
   const train = tree.train;
   if (isMapping(train)) {
     if ("lambda_adv" in train) unsupported("train.lambda_adv", train.lambda_adv, "no lambda_adv", "GAN training is not ported");
-    const patchKeys = ["patch_size_h", "patch_size_w", "patch_size_h_ratio", "patch_size_w_ratio", "patch_overlap", "max_minibatch"];
-    if (train.patched === true) unsupported("train.patched", true, "false", "training on patch minibatches (one optimiser step per minibatch) is not ported; val.patched is; crop the training samples instead (a crop or crop_random transform)");
-    for (const k of ["patched", ...patchKeys])
-      if (k in train) {
-        // inert in the original too while patched is false
-        if (k !== "patched" && train.patched !== true) ignore(`train.${k}`, train[k], "read only with train.patched: true");
-        delete train[k];
-      }
   }
 
   const p = tree.path;

@@ -2,6 +2,9 @@
  * One optimiser step of the trainer (spec §4-§5): gradient accumulation over micro-batches,
  * global-norm clipping (train.optim.max_grad_norm), AdamW at the scheduled learning rate, then the
  * optional EMA of the weights. Stateless: the trainer owns the network, optimiser and step count.
+ * With `train.patched` (spec §5) the batch is cut into patches and every minibatch of
+ * `max_minibatch` patch positions (all images of the batch) gets its own optimiser update at the
+ * step's learning rate; the step count still advances by one per batch, as in the original.
  */
 import type * as tfTypes from "@tensorflow/tfjs";
 import type { PairDataset } from "../data/readers/dataset";
@@ -11,6 +14,7 @@ import { loadBatch } from "./batch";
 import type { TrainConfig } from "./config";
 import { evalLoss, type LossTerm } from "./losses";
 import type { SampleOrder } from "./sample-order";
+import { patchStarts } from "./patched";
 import { lrMultiplier } from "./schedule";
 
 /** One JSONL line of train_log.jsonl: step (after the update), lr, gradient norm, wall ms, `loss_<term>`. */
@@ -44,9 +48,31 @@ export function learningRate(train: TrainConfig["train"], step: number): number 
   return lr * lrMultiplier({ type: s.type, warmup: s.lr_warmup_steps, total: train.max_train_steps, numCycles: s.lr_num_cycles, power: s.lr_power, lr }, step);
 }
 
+/** Gradients of `scale`·loss (keyed by tf variable name) on one batch, and the unscaled loss terms. */
+async function lossGradients(ctx: StepContext, lq: tfTypes.Tensor4D, gt: tfTypes.Tensor4D, scale: number): Promise<{ grads: Record<string, tfTypes.Tensor>; parts: Record<string, number> }> {
+  const { tf, network, terms } = ctx;
+  const kept: Record<string, tfTypes.Scalar> = {};
+  const { grads } = tf.variableGrads(() => {
+    const l = evalLoss(tf, terms, network.apply(lq), gt);
+    for (const [k, v] of Object.entries(l)) kept[k] = tf.keep(v);
+    return (scale !== 1 ? tf.mul(l.all!, scale) : l.all!) as tfTypes.Scalar;
+  }, network.params.variables());
+  const parts: Record<string, number> = {};
+  for (const [k, v] of Object.entries(kept)) parts[k] = (await v.data())[0]!;
+  tf.dispose(Object.values(kept));
+  return { grads, parts };
+}
+
+/** Gradients keyed by tf variable name -> by parameter name (what the optimiser takes). */
+function byParameterName(ctx: StepContext, grads: Record<string, tfTypes.Tensor>): Record<string, tfTypes.Tensor> {
+  const out: Record<string, tfTypes.Tensor> = {};
+  for (const v of ctx.network.params.entries()) if (grads[v.variable.name]) out[v.name] = grads[v.variable.name]!;
+  return out;
+}
+
 /** Mean loss terms and summed gradients (keyed by parameter name) over the micro-batches of step `step`. */
 async function accumulateGradients(ctx: StepContext, step: number): Promise<{ grads: Record<string, tfTypes.Tensor>; losses: Record<string, number> }> {
-  const { tf, network, terms } = ctx;
+  const { tf, network } = ctx;
   const accum = ctx.train.gradient_accumulation_steps, B = ctx.train.batch_size;
   const vars = network.params.entries();
   let sum: Record<string, tfTypes.Tensor> | null = null;
@@ -55,14 +81,9 @@ async function accumulateGradients(ctx: StepContext, step: number): Promise<{ gr
     const base = (step * accum + m) * B;
     const picks = Array.from({ length: B }, (_, i) => ctx.order.index(base + i));
     const { lq, gt } = await loadBatch(tf, ctx.trainSet, picks.map((p) => p.index), picks[0]!.epoch);
-    const parts: Record<string, tfTypes.Scalar> = {};
-    const { grads } = tf.variableGrads(() => {
-      const l = evalLoss(tf, terms, network.apply(lq), gt);
-      for (const [k, v] of Object.entries(l)) parts[k] = tf.keep(v);
-      return (accum > 1 ? tf.div(l.all!, accum) : l.all!) as tfTypes.Scalar;
-    }, vars.map((v) => v.variable));
-    for (const [k, v] of Object.entries(parts)) losses[k] = (losses[k] ?? 0) + (await v.data())[0]! / accum;
-    tf.dispose([lq, gt, ...Object.values(parts)]);
+    const { grads, parts } = await lossGradients(ctx, lq, gt, 1 / accum);
+    for (const [k, v] of Object.entries(parts)) losses[k] = (losses[k] ?? 0) + v / accum;
+    tf.dispose([lq, gt]);
     if (!sum) sum = grads;
     else {
       const prev: Record<string, tfTypes.Tensor> = sum;
@@ -72,9 +93,7 @@ async function accumulateGradients(ctx: StepContext, step: number): Promise<{ gr
     }
   }
   // variableGrads keys by the tf variable name; the optimiser by parameter name.
-  const byName: Record<string, tfTypes.Tensor> = {};
-  for (const v of vars) if (sum![v.variable.name]) byName[v.name] = sum![v.variable.name]!;
-  return { grads: byName, losses };
+  return { grads: byParameterName(ctx, sum!), losses };
 }
 
 /**
@@ -102,8 +121,57 @@ function updateEma(tf: typeof tfTypes, ema: EmaWeights, network: Network, decay:
   });
 }
 
+/**
+ * The patch minibatches of a batch (spec §5): patches of patch_size_h × patch_size_w (clamped to the
+ * image) at stride ⌊size·(1 − patch_overlap)⌋, the last one flush with the image end (the original's
+ * patchify drops the last row/column); successive groups of `max_minibatch` positions, each with the
+ * patches of every image of the batch ([B·m, ph, pw, C]).
+ */
+export function patchMinibatches(tf: typeof tfTypes, lq: tfTypes.Tensor4D, gt: tfTypes.Tensor4D, train: TrainConfig["train"]): Array<{ lq: tfTypes.Tensor4D; gt: tfTypes.Tensor4D }> {
+  const [, H, W] = gt.shape;
+  const ph = Math.min(train.patch_size_h, H), pw = Math.min(train.patch_size_w, W);
+  const ys = patchStarts(H, ph, Math.max(1, Math.floor(ph * (1 - train.patch_overlap))));
+  const xs = patchStarts(W, pw, Math.max(1, Math.floor(pw * (1 - train.patch_overlap))));
+  const positions = ys.flatMap((y) => xs.map((x) => [y, x] as const));
+  const out: Array<{ lq: tfTypes.Tensor4D; gt: tfTypes.Tensor4D }> = [];
+  for (let i = 0; i < positions.length; i += train.max_minibatch) {
+    const group = positions.slice(i, i + train.max_minibatch);
+    const cut = (t: tfTypes.Tensor4D) => tf.tidy(() => tf.concat(group.map(([y, x]) => tf.slice(t, [0, y, x, 0], [-1, ph, pw, -1])), 0) as tfTypes.Tensor4D);
+    out.push({ lq: cut(lq), gt: cut(gt) });
+  }
+  return out;
+}
+
+/** A patched step: one optimiser update per patch minibatch; losses and gradient norms are their means. */
+async function patchedTrainStep(ctx: StepContext, step: number): Promise<StepRecord> {
+  const t0 = Date.now();
+  const { tf } = ctx;
+  const B = ctx.train.batch_size;
+  const picks = Array.from({ length: B }, (_, i) => ctx.order.index(step * B + i));
+  const batch = await loadBatch(tf, ctx.trainSet, picks.map((p) => p.index), picks[0]!.epoch);
+  const minibatches = patchMinibatches(tf, batch.lq, batch.gt, ctx.train);
+  tf.dispose([batch.lq, batch.gt]);
+  const lr = learningRate(ctx.train, step);
+  const losses: Record<string, number> = {};
+  let normSum = 0;
+  for (const mb of minibatches) {
+    const { grads, parts } = await lossGradients(ctx, mb.lq, mb.gt, 1);
+    tf.dispose([mb.lq, mb.gt]);
+    const named = byParameterName(ctx, grads);
+    normSum += clipGlobalNorm(tf, named, ctx.train.optim.max_grad_norm);
+    ctx.optimizer.apply(named, lr);
+    tf.dispose(Object.values(named));
+    if (ctx.ema) updateEma(tf, ctx.ema, ctx.network, ctx.train.ema_decay!);
+    for (const [k, v] of Object.entries(parts)) losses[k] = (losses[k] ?? 0) + v / minibatches.length;
+  }
+  const rec: StepRecord = { step: step + 1, lr, grad_norm: normSum / minibatches.length, ms: Date.now() - t0 };
+  for (const [k, v] of Object.entries(losses)) rec[`loss_${k}`] = v;
+  return rec;
+}
+
 /** Runs optimiser step `step` (0-based, the number of steps done before it) and returns its record. */
 export async function trainStep(ctx: StepContext, step: number): Promise<StepRecord> {
+  if (ctx.train.patched) return patchedTrainStep(ctx, step);
   const t0 = Date.now();
   const { tf } = ctx;
   const { grads, losses } = await accumulateGradients(ctx, step);

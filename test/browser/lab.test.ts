@@ -1,9 +1,10 @@
 /**
  * The lab as a person uses it: build the JupyterLab bundle if missing (dev build ~15 s), start the
- * server on 127.0.0.1 (free port, random token), open notebooks/00-tour.ipynb in headless Debian
- * Chromium (playwright-core with executablePath; no browser download), run all cells on the tslab
- * kernel, and check that Vega, Plotly and image outputs rendered. Screenshots go to
- * test-output/browser/; SVD_UPDATE_DOCS_SCREENSHOT=1 also refreshes docs/tour-notebook.png.
+ * server on 127.0.0.1 (free port, random token), open EVERY notebook under notebooks/ in headless
+ * Debian Chromium (playwright-core with executablePath; no browser download), Run All on the tslab
+ * kernel, and fail on a cell error, on a figure output under 100 px tall, and on console errors.
+ * Also checks that Shift+Tab shows the kernel's tooltip. Screenshots go to test-output/browser/;
+ * SVD_UPDATE_DOCS_SCREENSHOT=1 also refreshes docs/tour-notebook.png.
  */
 /// <reference lib="dom" />
 // (DOM types for the page.evaluate callbacks, which run in Chromium.)
@@ -12,32 +13,82 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { prepareLab, REPO, startLab, type LabServer } from "../../tools/lab";
+import { findNotebooks, notebookSettings } from "../../tools/notebooks/notebooks";
+import { editAtEnd, FIGURE_MIME_TYPES, measureOutputs, MIN_FIGURE_HEIGHT_PX, openNotebook, runAllCells, shutDownKernel } from "./lab-page";
 
 const CHROMIUM = process.env.SVD_CHROMIUM ?? "/usr/bin/chromium";
 const OUT = path.join(REPO, "test-output", "browser");
-const NOTEBOOK = "notebooks/00-tour.ipynb";
+const TOUR = "notebooks/00-tour.ipynb";
+/** A scratch notebook (written by the test, not in notebooks/) for the Shift+Tab tooltip. */
+const TOOLTIP_NOTEBOOK = "scratch/tooltip.ipynb";
+/** A scratch notebook with two Plotly figures: one without a size, one 500 x 300 px. */
+const PLOTLY_NOTEBOOK = "scratch/plotly-size.ipynb";
+/** environment/lab/src/plotly-renderer.js DEFAULT_HEIGHT_PX */
+const PLOTLY_DEFAULT_HEIGHT_PX = 450;
+const NOTEBOOKS = findNotebooks().map((p) => path.relative(REPO, p));
+
+/**
+ * Console errors that are not ours to fix, each with why. Anything else logged as an error by the
+ * page fails the test: errors from our bundle, our renderers and our server, and third-party
+ * errors caused by how we assemble or serve the lab.
+ */
+const TOLERATED_CONSOLE_ERRORS: { pattern: RegExp; why: string }[] = [
+  {
+    // NOT FIXED (issue 14): @jupyter/web-components 0.16.7 (JupyterLab 4.5's toolbar and button
+    // elements) overflows the stack re-deriving its colour design tokens: ~50 times on every page
+    // load once the theme applies, and ~40,000 times when a notebook panel is disposed. The UI
+    // renders correctly. The cause in our assembly of the lab is not found yet.
+    pattern: /^RangeError: Maximum call stack size exceeded \(http:\/\/127\.0\.0\.1:\d+\/static\/__main__\/bundle\.js:\d+\)$/,
+    why: "design-token recursion in @jupyter/web-components, open",
+  },
+];
+
+function tslabNotebook(...sources: string[]): string {
+  return JSON.stringify({
+    cells: sources.map((source) => ({ cell_type: "code", execution_count: null, metadata: {}, outputs: [], source })),
+    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  });
+}
 
 describe("JupyterLab in headless Chromium", function () {
   this.timeout(300_000);
   let lab: LabServer | undefined;
   let ctx: BrowserContext | undefined;
   let page: Page;
+  let profile = "";
   const consoleErrors: string[] = [];
 
   before(async function () {
     assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} not found: run bash environment/setup.sh (Debian's chromium)`);
+    assert.ok(NOTEBOOKS.includes(TOUR), `${TOUR} is among the notebooks found: ${NOTEBOOKS.join(", ")}`);
     const times = prepareLab({ buildLibrary: false, log: (l) => process.stderr.write(`      ${l}\n`) });
     for (const [k, s] of Object.entries(times)) process.stderr.write(`      lab ${k}: ${s.toFixed(1)} s\n`);
-    // The lab browses a scratch root: a copy of the notebook (the lab may autosave it with outputs)
-    // beside links to what its cells use (dist/, bin/, configs/, node_modules/).
+    // The lab browses a scratch root: copies of the notebooks (the lab may autosave them with
+    // outputs; their runs/ land here too) beside links to what their cells use.
     const root = path.join(OUT, "root");
     fs.rmSync(root, { recursive: true, force: true });
-    fs.mkdirSync(path.join(root, "notebooks"), { recursive: true });
-    for (const d of ["dist", "bin", "configs", "node_modules", "package.json"]) fs.symlinkSync(path.join(REPO, d), path.join(root, d));
-    fs.copyFileSync(path.join(REPO, NOTEBOOK), path.join(root, NOTEBOOK));
+    for (const d of ["dist", "bin", "configs", "node_modules", "package.json"]) {
+      fs.mkdirSync(root, { recursive: true });
+      fs.symlinkSync(path.join(REPO, d), path.join(root, d));
+    }
+    for (const nb of NOTEBOOKS) {
+      fs.mkdirSync(path.dirname(path.join(root, nb)), { recursive: true });
+      fs.copyFileSync(path.join(REPO, nb), path.join(root, nb));
+    }
+    fs.mkdirSync(path.join(root, path.dirname(TOOLTIP_NOTEBOOK)), { recursive: true });
+    fs.writeFileSync(path.join(root, TOOLTIP_NOTEBOOK), tslabNotebook("const xs = [3, 1, 2];\nMath.max"));
+    const scatter = `data: [{ type: "scatter", x: [0, 1, 2], y: [1, 3, 2] }]`;
+    fs.writeFileSync(
+      path.join(root, PLOTLY_NOTEBOOK),
+      tslabNotebook(
+        `import * as tslab from "tslab";\ntslab.display.raw("application/vnd.plotly.v1+json", { ${scatter}, layout: { title: { text: "no size" } } } as any);`,
+        `tslab.display.raw("application/vnd.plotly.v1+json", { ${scatter}, layout: { width: 500, height: 300 } } as any);`,
+      ),
+    );
     lab = await startLab({ rootDir: root });
-    fs.mkdirSync(OUT, { recursive: true });
-    const profile = fs.mkdtempSync(path.join(OUT, "profile-"));
+    profile = fs.mkdtempSync(path.join(OUT, "profile-"));
     ctx = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
@@ -46,77 +97,123 @@ describe("JupyterLab in headless Chromium", function () {
     });
     page = ctx.pages()[0] ?? (await ctx.newPage());
     page.on("console", (m) => {
-      if (m.type() === "error") consoleErrors.push(m.text());
+      if (m.type() === "error") consoleErrors.push(`${m.text()} (${m.location().url}:${m.location().lineNumber})`);
     });
+    page.on("pageerror", (e) => consoleErrors.push(`uncaught: ${e.stack ?? e.message}`));
   });
 
   after(async function () {
     await ctx?.close();
     await lab?.stop();
+    if (profile) fs.rmSync(profile, { recursive: true, force: true });
   });
 
-  it("serves the lab only with the token, on 127.0.0.1", async function () {
+  it("serves the lab only with the token, on 127.0.0.1, with the identity and event endpoints", async function () {
+    const auth = { headers: { Authorization: `token ${lab!.token}` } };
     const denied = await fetch(`${lab!.baseUrl}/api/contents/notebooks`);
     assert.equal(denied.status, 403);
-    const ok = await fetch(`${lab!.baseUrl}/api/contents/notebooks`, { headers: { Authorization: `token ${lab!.token}` } });
+    const ok = await fetch(`${lab!.baseUrl}/api/contents/notebooks`, auth);
     assert.equal(ok.status, 200);
     const listing = (await ok.json()) as { content: { name: string }[] };
     assert.ok(listing.content.some((c) => c.name === "00-tour.ipynb"));
-    const specs = (await (await fetch(`${lab!.baseUrl}/api/kernelspecs`, { headers: { Authorization: `token ${lab!.token}` } })).json()) as { kernelspecs: Record<string, unknown> };
+    const specs = (await (await fetch(`${lab!.baseUrl}/api/kernelspecs`, auth)).json()) as { kernelspecs: Record<string, unknown> };
     assert.ok(specs.kernelspecs.tslab, "the repo-local tslab kernel spec is offered");
+    // JupyterLab 4 asks jupyter-server 2's /api/me on every load; environment/lab/server_api.py serves it.
+    assert.equal((await fetch(`${lab!.baseUrl}/api/me`)).status, 403);
+    const me = (await (await fetch(`${lab!.baseUrl}/api/me?permissions=${encodeURIComponent('{"contents":["read"]}')}`, auth)).json()) as {
+      identity: { username: string };
+      permissions: Record<string, string[]>;
+    };
+    assert.ok(me.identity.username.length > 0);
+    assert.deepEqual(me.permissions, { contents: ["read"] });
   });
 
-  it("runs the tour notebook on tslab with Vega, Plotly and images rendered", async function () {
-    const t0 = Date.now();
-    await page.goto(`${lab!.baseUrl}/lab/tree/${NOTEBOOK}?token=${lab!.token}`);
-    await page.waitForFunction(() => document.body.dataset.svdLabReady === "true" || !!document.body.dataset.svdLabError, null, { timeout: 90_000 });
-    assert.equal(await page.evaluate(() => document.body.dataset.svdLabError ?? ""), "");
-    // Wait for the notebook widget and its kernel (tslab) to be idle.
-    await page.waitForFunction(
-      () => {
-        const w = (window as any).svdLab?.shell?.currentWidget;
-        return w?.context?.path === "notebooks/00-tour.ipynb" && w.sessionContext?.session?.kernel?.status === "idle";
-      },
-      null,
-      { timeout: 90_000, polling: 500 },
-    );
-    const kernelName = await page.evaluate(() => (window as any).svdLab.shell.currentWidget.sessionContext.session.kernel.name);
-    assert.equal(kernelName, "tslab");
-    await page.evaluate(() => (window as any).svdLab.commands.execute("notebook:run-all-cells"));
-    await page.waitForFunction(
-      () => {
-        const w = (window as any).svdLab.shell.currentWidget;
-        const cells = w.content.widgets.filter((c: any) => c.model.type === "code");
-        return cells.every((c: any) => c.model.executionCount !== null && c.promptNode?.textContent !== "[*]:") && w.sessionContext.session.kernel.status === "idle";
-      },
-      null,
-      { timeout: 240_000, polling: 1000 },
-    );
-    // Figures render asynchronously after the outputs arrive.
-    await page.waitForSelector(".jp-OutputArea-output .vega-embed svg, .jp-OutputArea-output .vega-embed canvas", { state: "attached", timeout: 60_000 });
-    await page.waitForSelector(".svd-plotly-output .main-svg", { state: "attached", timeout: 60_000 });
-    const counts = await page.evaluate(() => ({
-      vega: document.querySelectorAll(".jp-OutputArea-output .vega-embed").length,
-      plotly: document.querySelectorAll(".svd-plotly-output .main-svg").length,
-      images: document.querySelectorAll(".jp-OutputArea-output img").length,
-      tables: document.querySelectorAll(".jp-OutputArea-output table.svd-metrics").length,
-      unexecuted: Array.from(document.querySelectorAll(".jp-CodeCell .jp-InputArea-prompt")).filter((p) => !/\[\d+\]/.test(p.textContent ?? "")).length,
-    }));
-    process.stderr.write(`      tour in the browser: ${((Date.now() - t0) / 1000).toFixed(1)} s, outputs ${JSON.stringify(counts)}\n`);
-    assert.equal(counts.unexecuted, 0, "every code cell ran (prompts show execution counts)");
-    assert.ok(counts.vega >= 2, `Vega-Lite charts rendered: ${counts.vega}`);
-    assert.ok(counts.plotly >= 1, `Plotly figures rendered: ${counts.plotly}`);
-    assert.ok(counts.images >= 5, `PNG figures rendered: ${counts.images}`);
-    assert.equal(counts.tables, 1);
+  for (const nb of NOTEBOOKS) {
+    it(`runs ${nb} (Run All): no cell error, figures at least ${MIN_FIGURE_HEIGHT_PX} px tall`, async function () {
+      const timeoutMs = Math.min(notebookSettings(path.join(REPO, nb)).timeoutS, 240) * 1000;
+      this.timeout(timeoutMs + 120_000);
+      const t0 = Date.now();
+      await openNotebook(page, lab!.baseUrl, lab!.token, nb);
+      try {
+        await checkNotebook(nb, timeoutMs, t0);
+      } finally {
+        await shutDownKernel(page);
+      }
+    });
+  }
 
-    // Screenshots: the top of the notebook, and the figures around the Plotly surface.
-    await page.screenshot({ path: path.join(OUT, "tour-top.png") });
-    await page.evaluate(() => document.querySelector(".svd-plotly-output")?.scrollIntoView({ block: "center" }));
-    await page.waitForTimeout(1000);
-    const shot = path.join(OUT, "tour-figures.png");
+  async function checkNotebook(nb: string, timeoutMs: number, t0: number): Promise<void> {
+    const run = await runAllCells(page, nb, timeoutMs);
+    const failed = run.replies.filter((r) => r.status !== "ok");
+    assert.deepEqual(
+      failed,
+      [],
+      `${nb}: cells failed:\n${failed.map((r) => `  cell ${r.cell} (${r.status})`).join("\n")}\nstderr:\n${run.stderr.slice(-3000)}`,
+    );
+    assert.equal(run.replies.length, run.codeCells, `${nb}: every code cell got a reply`);
+    const m = await measureOutputs(page);
+    assert.deepEqual(m.renderErrors, [], `${nb}: outputs whose renderer failed`);
+    const shot = path.join(OUT, `${path.basename(nb, ".ipynb")}.png`);
     await page.screenshot({ path: shot });
-    if (process.env.SVD_UPDATE_DOCS_SCREENSHOT === "1") fs.copyFileSync(shot, path.join(REPO, "docs", "tour-notebook.png"));
-    const fatal = consoleErrors.filter((e) => /failed to activate|svd lab failed/i.test(e));
-    assert.deepEqual(fatal, [], "no plugin failed to activate");
+    process.stderr.write(
+      `      ${nb}: ${((Date.now() - t0) / 1000).toFixed(1)} s, ${run.codeCells} cells, figures ${JSON.stringify(m.countByMime)}, ` +
+        `smallest ${m.smallest ? `${m.smallest.height.toFixed(0)} px (${m.smallest.mime}, cell ${m.smallest.cell})` : "-"}, ` +
+        `stderr ${JSON.stringify(run.stderr.slice(0, 300))}, progress displays ${m.progressDisplays}, console errors so far ${consoleErrors.length}\n`,
+    );
+    const tooSmall = m.figures.filter((f) => f.height < MIN_FIGURE_HEIGHT_PX);
+    assert.deepEqual(tooSmall, [], `${nb}: figure outputs under ${MIN_FIGURE_HEIGHT_PX} px tall`);
+    const declared = notebookSettings(path.join(REPO, nb)).expectedMime.filter((t) => FIGURE_MIME_TYPES.includes(t));
+    for (const t of declared) assert.ok((m.countByMime[t] ?? 0) > 0, `${nb}: declares ${t} outputs; none rendered (${JSON.stringify(m.countByMime)})`);
+    // Library progress leaves one line per cell (one display updated in place), not a stack.
+    for (const [cell, n] of Object.entries(m.progressByCell)) assert.ok(n <= 1, `${nb}: cell ${cell} shows ${n} progress displays`);
+    if (nb === TOUR) {
+      await page.evaluate(() => document.querySelector(".svd-plotly-output")?.scrollIntoView({ block: "center" }));
+      await page.waitForTimeout(500);
+      const figures = path.join(OUT, "tour-figures.png");
+      await page.screenshot({ path: figures });
+      if (process.env.SVD_UPDATE_DOCS_SCREENSHOT === "1") fs.copyFileSync(figures, path.join(REPO, "docs", "tour-notebook.png"));
+    }
+  }
+
+  it("renders a Plotly figure without layout.height at the default height, as wide as the output", async function () {
+    await openNotebook(page, lab!.baseUrl, lab!.token, PLOTLY_NOTEBOOK);
+    const run = await runAllCells(page, PLOTLY_NOTEBOOK, 60_000);
+    assert.deepEqual(run.replies.map((r) => r.status), ["ok", "ok"], run.stderr);
+    await page.waitForFunction(() => (window as any).svdLab.shell.currentWidget.node.querySelectorAll(".svd-plotly-output .main-svg").length >= 2, null, { timeout: 30_000 });
+    const sizes = await page.evaluate(() =>
+      Array.from((window as any).svdLab.shell.currentWidget.node.querySelectorAll(".svd-plotly-output") as NodeListOf<HTMLElement>).map((el) => {
+        const svg = el.querySelector(".main-svg")!.getBoundingClientRect();
+        const area = el.closest(".jp-OutputArea-output")!.getBoundingClientRect();
+        return { height: svg.height, width: svg.width, areaWidth: area.width };
+      }),
+    );
+    process.stderr.write(`      plotly sizes: ${JSON.stringify(sizes)}\n`);
+    const [auto, fixed] = sizes;
+    assert.equal(Math.round(auto.height), PLOTLY_DEFAULT_HEIGHT_PX, "no layout.height: the default height");
+    assert.ok(auto.width > 0.9 * auto.areaWidth, `no layout.width: as wide as the output area (${auto.width} of ${auto.areaWidth} px)`);
+    assert.equal(Math.round(fixed.height), 300, "layout.height 300 is kept");
+    assert.equal(Math.round(fixed.width), 500, "layout.width 500 is kept");
+    await shutDownKernel(page);
+  });
+
+  it("shows the kernel's tooltip on Shift+Tab", async function () {
+    await openNotebook(page, lab!.baseUrl, lab!.token, TOOLTIP_NOTEBOOK);
+    // Edit mode in the cell, cursor after `Math.max`, then the key a person presses.
+    await editAtEnd(page, 0);
+    await page.keyboard.press("Shift+Tab");
+    const tip = await page.waitForSelector(".jp-Tooltip", { state: "visible", timeout: 30_000 });
+    const text = (await tip.textContent()) ?? "";
+    assert.match(text, /max\(.*values?/i, `the tooltip shows Math.max's signature: ${JSON.stringify(text.slice(0, 200))}`);
+    await page.keyboard.press("Escape");
+    await shutDownKernel(page);
+  });
+
+  it("logs no console errors over the whole session", function () {
+    const unexpected = consoleErrors.filter((e) => !TOLERATED_CONSOLE_ERRORS.some((t) => t.pattern.test(e)));
+    for (const t of TOLERATED_CONSOLE_ERRORS) {
+      const n = consoleErrors.filter((e) => t.pattern.test(e)).length;
+      process.stderr.write(`      tolerated console errors (${t.why}): ${n}\n`);
+    }
+    assert.deepEqual(unexpected, [], `${unexpected.length} console errors`);
   });
 });

@@ -50,8 +50,8 @@ describe("train: the original's own configs", function () {
     });
   }
 
-  it("gives the network and datasets of what loads (UnetTM once its patched training is switched off)", () => {
-    const r = checkOriginalConfig(tf, path.join(dir, "UnetTM.yml"), ["train.patched=false"]);
+  it("gives the network and datasets of what loads (UnetTM with its patched training)", () => {
+    const r = checkOriginalConfig(tf, path.join(dir, "UnetTM.yml"));
     assert.ok(r.ok, r.lines.join("\n"));
     assert.deepEqual(r.network, { type: "UnetTM", parameters: 927417 });
     assert.deepEqual(r.datasets, { train: "HuggingFaceDataset", val: "HuggingFaceDataset" });
@@ -66,7 +66,9 @@ describe("train: the original's own configs", function () {
     assert.equal(c.value.path.resume_from_checkpoint, undefined);
     assert.equal(c.tree.report_to, "comet_ml", "the saved tree keeps what the file says");
     assert.ok(c.findings.some((f) => f.kind === "ignored" && f.keyPath === "num_gpu"));
-    assert.throws(() => loadTrainConfig(path.join(dir, "UnetTM.yml")), (e: Error) => e instanceof ConfigError && e.keyPath === "train.patched" && /training on patch minibatches/.test(e.message));
+    assert.throws(() => loadTrainConfig(path.join(dir, "RL.yml")), (e: Error) => e instanceof ConfigError && e.keyPath === "spatially_varying" && /patchwise spatially varying deconvolution/.test(e.message));
+    assert.equal(loadTrainConfig(path.join(dir, "UnetTM.yml")).value.train.patched, true);
+    assert.throws(() => loadTrainConfig(path.join(dir, "UnetTM.yml"), ["train.gradient_accumulation_steps=2"]), (e: Error) => e instanceof ConfigError && e.keyPath === "train.gradient_accumulation_steps");
   });
 
   it("svd train -opt <yml> --check prints a summary and the lines; exit 1 when something is unsupported", async () => {

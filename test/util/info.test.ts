@@ -39,3 +39,16 @@ describe("util/info: informational lines", function () {
     }
   });
 });
+
+describe("util/info: SVD_INFO_STREAM", function () {
+  it("=stdout sends informational lines to stdout outside notebooks (svd.notebook.cli's child)", function () {
+    const prev = process.env.SVD_INFO_STREAM;
+    process.env.SVD_INFO_STREAM = "stdout";
+    try {
+      assert.deepEqual(capture(() => info("wrote y.h5")), { stdout: "wrote y.h5\n", stderr: "" });
+    } finally {
+      if (prev === undefined) delete process.env.SVD_INFO_STREAM;
+      else process.env.SVD_INFO_STREAM = prev;
+    }
+  });
+});

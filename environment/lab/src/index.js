@@ -27,6 +27,7 @@ async function main() {
     require("@jupyterlab/documentsearch-extension"),
     require("@jupyterlab/filebrowser-extension"),
     require("@jupyterlab/fileeditor-extension"),
+    require("@jupyterlab/inspector-extension"),
     require("@jupyterlab/launcher-extension"),
     require("@jupyterlab/mainmenu-extension"),
     require("@jupyterlab/markedparser-extension"),
@@ -38,6 +39,7 @@ async function main() {
     require("@jupyterlab/statusbar-extension"),
     require("@jupyterlab/theme-light-extension"),
     require("@jupyterlab/toc-extension"),
+    require("@jupyterlab/tooltip-extension"),
     require("@jupyterlab/translation-extension"),
     require("@jupyterlab/ui-components-extension"),
   ];

@@ -4,8 +4,14 @@ import { Widget } from "@lumino/widgets";
 
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
+// Plotly sizes an autosized figure to its container; an output area has no height of its own, so a
+// figure without layout.height would shrink to whatever minimum the container has. Figures that
+// give no height get this one (Plotly's own default); the width follows the notebook's.
+export const DEFAULT_HEIGHT_PX = 450;
+
 // plotly.js is ~4 MB: load it on first use, as its own webpack chunk.
 let plotlyPromise = null;
+
 function loadPlotly() {
   if (!plotlyPromise) plotlyPromise = import("plotly.js-dist-min").then((m) => m.default || m);
   return plotlyPromise;
@@ -16,13 +22,17 @@ class PlotlyWidget extends Widget {
     super();
     this.mimeType = options.mimeType;
     this.addClass("svd-plotly-output");
-    this.node.style.minHeight = "50px";
+    this.node.style.width = "100%";
   }
 
   async renderModel(model) {
     const fig = model.data[this.mimeType] || {};
     const Plotly = await loadPlotly();
     const layout = { ...(fig.layout || {}) };
+    const height = typeof layout.height === "number" && layout.height > 0 ? layout.height : DEFAULT_HEIGHT_PX;
+    this.node.style.height = `${height}px`;
+    // Without an explicit width, autosize to the output area (and follow it on resize, below).
+    if (typeof layout.width !== "number") layout.autosize = true;
     const config = { responsive: true, displaylogo: false, ...(fig.config || {}) };
     await Plotly.react(this.node, fig.data || [], layout, config);
     this._plotly = Plotly;

@@ -11,7 +11,7 @@
  * right/bottom and cropped back (as NAFNet does), identical results for divisible sizes.
  */
 import type * as tfTypes from "@tensorflow/tfjs";
-import { channelLayerNorm, conv2d, pixelShuffle, pixelUnshuffle, type Tf } from "../layers";
+import { channelLayerNorm, conv2d, gelu, pixelShuffle, pixelUnshuffle, type Tf } from "../layers";
 import { ParamStore } from "../params";
 import type { Network } from "../network";
 
@@ -41,10 +41,6 @@ export const restormerDefaults: RestormerOptions = {
   LayerNorm_type: "WithBias",
 };
 
-/** GELU with erf, as torch.nn.functional.gelu's default. */
-function gelu(tf: Tf, x: T4): T4 {
-  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))) as T4;
-}
 
 /** x / max(‖x‖₂ over the last axis, 1e-12) (torch F.normalize). */
 function l2normalize(tf: Tf, x: tfTypes.Tensor): tfTypes.Tensor {

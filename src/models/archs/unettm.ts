@@ -21,7 +21,7 @@
  * zero-padded on the right/bottom and cropped back (as NAFNet does here).
  */
 import type * as tfTypes from "@tensorflow/tfjs";
-import { conv2d, torchDefaultInit, type Tf } from "../layers";
+import { conv2d, gelu, torchDefaultInit, type Tf } from "../layers";
 import type { Network } from "../network";
 import { ParamStore } from "../params";
 
@@ -77,11 +77,6 @@ function rdb(tf: Tf, p: ParamStore, name: string, c: number, growth: number): (x
     for (const l of layers) d = tf.concat([d, tf.relu(l(d))], 3) as T4;
     return tf.add(fuse(d), x) as T4;
   };
-}
-
-/** GELU with erf (torch.nn.GELU's default). */
-function gelu(tf: Tf, x: T4): T4 {
-  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))) as T4;
 }
 
 /** Channel attention block with kernels [1, 3]. */
