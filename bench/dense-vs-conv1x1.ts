@@ -1,8 +1,8 @@
 /**
  * The 1x1 convs of the NAFNet train step two ways with the native kernels, interleaved in one
  * process: as a oneDNN matmul over pixels with the bias inside it (layers.dense: SvdDense /
- * SvdDenseBackward, what src/models/layers.ts uses) and as a oneDNN 1x1 convolution (tf.conv2d NHWC,
- * then the bias add). Forward and both gradients per call; median ms per shape.
+ * SvdDenseBackward, what src/models/layers.ts uses), as the same matmul with a separate bias Add (the
+ * path without the fused kernels), and as a oneDNN 1x1 convolution (tf.conv2d NHWC, then the bias add). Forward and both gradients per call; median ms per shape.
  *
  *   npx tsx bench/dense-vs-conv1x1.ts [--rounds 15] [--threads 2]
  */
@@ -30,6 +30,8 @@ const shapes: Array<[number, number, number, number, number]> = [[4, 8, 8, 256, 
     const dy = tf.randomNormal([B, H, W, co]);
     const asDense = (xx: tfTypes.Tensor, ww: tfTypes.Tensor, bb: tfTypes.Tensor) =>
       tf.reshape(dense(tf, tf.reshape(xx, [B * H * W, ci]) as tfTypes.Tensor2D, tf.reshape(ww, [ci, co]) as tfTypes.Tensor2D, bb), [B, H, W, co]);
+    const asMatmulAdd = (xx: tfTypes.Tensor, ww: tfTypes.Tensor, bb: tfTypes.Tensor) =>
+      tf.reshape(tf.add(tf.matMul(tf.reshape(xx, [B * H * W, ci]) as tfTypes.Tensor2D, tf.reshape(ww, [ci, co]) as tfTypes.Tensor2D), bb), [B, H, W, co]);
     const asConv = (xx: tfTypes.Tensor, ww: tfTypes.Tensor, bb: tfTypes.Tensor) => tf.add(tf.conv2d(xx as tfTypes.Tensor4D, ww as tfTypes.Tensor4D, 1, "valid"), bb);
     const time = (f: typeof asDense) => {
       const t0 = performance.now();
@@ -40,10 +42,10 @@ const shapes: Array<[number, number, number, number, number]> = [[4, 8, 8, 256, 
       });
       return performance.now() - t0;
     };
-    time(asDense), time(asConv); // primitives built
-    const td: number[] = [], tc: number[] = [];
-    for (let r = 0; r < rounds; r++) (td.push(time(asDense)), tc.push(time(asConv)));
-    console.log(`  [${B},${H},${W},${ci}] -> ${co}: matmul + fused bias ${median(td).toFixed(2)} ms, 1x1 convolution + Add ${median(tc).toFixed(2)} ms`);
+    time(asDense), time(asMatmulAdd), time(asConv); // primitives built
+    const td: number[] = [], tm: number[] = [], tc: number[] = [];
+    for (let r = 0; r < rounds; r++) (td.push(time(asDense)), tm.push(time(asMatmulAdd)), tc.push(time(asConv)));
+    console.log(`  [${B},${H},${W},${ci}] -> ${co}: matmul + fused bias ${median(td).toFixed(2)} ms, matmul then Add ${median(tm).toFixed(2)} ms, 1x1 convolution + Add ${median(tc).toFixed(2)} ms`);
     tf.dispose([x, w, b, dy]);
   }
 })();
