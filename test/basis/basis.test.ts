@@ -23,6 +23,7 @@ import {
   upsampleMap,
 } from "../../src/basis";
 import { main } from "../../src/cli/main";
+import { writeImage } from "../../src/io";
 
 /**
  * A rank-r centred PSF field with known PCA: mean + sum_j c_j(g) v_j, where the v_j are orthonormal
@@ -227,6 +228,32 @@ describe("basis: reconstruction quality and its warning", function () {
       assert.equal(back.quality!.warning, truncated.quality.warning);
       assert.ok(Math.abs(back.quality!.channels[1]!.capturedVariance! - truncated.quality.channels[1]!.capturedVariance!) < 1e-6);
     } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("svd render repeats a poor basis file's warning", async () => {
+    // Strong modes: one component leaves tens of per cent of each PSF unexplained.
+    const { psfs } = rankField(3, nh, nw, k, 4, [3, 2, 1, 0.5]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "svd-quality-render-"));
+    const write = process.stderr.write.bind(process.stderr);
+    const err: string[] = [];
+    try {
+      const bfile = path.join(dir, "b.h5");
+      const poor = await pcaBasis(gridFromArray(psfs, { height: 16, width: 16 }), { components: 1, warn: false });
+      await writeBasisFile(bfile, poor, { dtype: "float32" });
+      await writeImage(path.join(dir, "in.png"), { data: new Float32Array(16 * 16 * 3).fill(0.5), height: 16, width: 16, channels: 3 });
+      process.env.SVD_QUIET = "1";
+      process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
+      const rc = await main(["node", "svd", "render", "--basis", bfile, "--input", path.join(dir, "in.png"), "--out", path.join(dir, "out.png")]);
+      process.stderr.write = write;
+      assert.equal(rc, 0);
+      // The file's verdict uses the default limit (0.1); one component of this field misses it.
+      const warning = (await readBasisFile(bfile)).quality!.warning;
+      assert.ok(warning, "the truncated basis is poor at the default limit");
+      assert.ok(err.some((l) => l === `svd: warning: ${bfile}: ${warning}\n`), `stderr: ${err.join("")}`);
+    } finally {
+      process.stderr.write = write;
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -68,6 +68,8 @@ export async function runRender(options: RenderOptions): Promise<void> {
   if (opts.bitDepth !== "8" && opts.bitDepth !== "16") throw new ArgumentError("--bit-depth", "8 or 16", opts.bitDepth);
   const noise = noiseModel(opts);
   const basis = await readBasisFile(opts.basis);
+  // The basis file's own verdict (basis_relative_error): a poor basis renders its error, not the lens.
+  if (basis.quality?.warning) process.stderr.write(`svd: warning: ${opts.basis}: ${basis.quality.warning}\n`);
   const [C, , H, W] = basis.coef.shape as [number, number, number, number];
   const img = await readImage(opts.input, { channels: C === 1 ? "gray" : C === 3 ? "rgb" : "keep" });
   const { height: h, width: w, channels: c } = img;
