@@ -12,7 +12,7 @@ export interface ThreadUsage {
   /** CPU time of the whole process per wall-clock second (lower when other jobs share the cores). */
   coresBusy: number;
   wallMs: number;
-  /** CPU ms of each thread that ran at all, busiest first. */
+  /** CPU ms of each thread that computed in both measuring windows (the smaller of the two), busiest first. */
   threadCpuMs: number[];
   work: string;
 }
@@ -72,28 +72,44 @@ function busiestMs(before: Map<string, number>): number {
   return top * TICK_MS;
 }
 
-/** Runs `step` repeatedly until its busiest thread has computed for minMs (and 3 times) (and 3 times) and reports which threads did the work. */
-export async function measureThreadUsage(step: () => Promise<void>, work: string, minMs = 600): Promise<ThreadUsage | null> {
-  await step(); // warm-up (shader compilation, caches) outside the window
+/** Per-thread CPU ticks of one window: `step` runs until the busiest thread has computed minMs. */
+async function meterWindow(step: () => Promise<void>, minMs: number): Promise<{ ticks: Map<string, number>; runs: number } | null> {
   const before = threadCpuTicks();
   if (!before) return null;
-  const cpu0 = process.cpuUsage(), t0 = performance.now();
+  const t0 = performance.now();
   let runs = 0;
-  // Run until the busiest thread has itself computed for minMs (not wall time): on a loaded machine
-  // a short wall window leaves a few ticks per thread, where V8's GC and compiler threads look busy.
+  // CPU time, not wall time, bounds the window: on a loaded machine a short wall window leaves a few
+  // ticks per thread, where V8's GC and compiler threads look as busy as the compute threads.
   while (runs < 3 || (busiestMs(before) < minMs && performance.now() - t0 < 20 * minMs)) {
     await step();
     runs++;
   }
-  const wallMs = performance.now() - t0, cpu = process.cpuUsage(cpu0);
   const after = threadCpuTicks() ?? new Map<string, number>();
-  const deltas = [...after].map(([tid, t]) => t - (before.get(tid) ?? 0)).filter((d) => d > 0).sort((a, b) => b - a);
-  const top = deltas[0] ?? 0;
+  const ticks = new Map<string, number>();
+  for (const [tid, t] of after) ticks.set(tid, t - (before.get(tid) ?? 0));
+  return { ticks, runs };
+}
+
+/**
+ * Runs `step` repeatedly in two back-to-back windows and reports which threads did the work. A
+ * thread counts as busy only when it computed in BOTH windows (the smaller of its two CPU times is
+ * at least a quarter of the busiest thread's): the JS engine's background work (wasm tier-up
+ * compilation, GC) comes in bursts and drops out, the backend's compute threads do not.
+ */
+export async function measureThreadUsage(step: () => Promise<void>, work: string, minMs = 600): Promise<ThreadUsage | null> {
+  await step(); // warm-up (shader compilation, caches) outside the windows
+  const cpu0 = process.cpuUsage(), t0 = performance.now();
+  const a = await meterWindow(step, minMs / 2);
+  if (!a) return null;
+  const b = (await meterWindow(step, minMs / 2))!;
+  const wallMs = performance.now() - t0, cpu = process.cpuUsage(cpu0);
+  const steady = [...b.ticks].map(([tid, t]) => Math.min(t, a.ticks.get(tid) ?? 0)).filter((d) => d > 0).sort((x, y) => y - x);
+  const top = steady[0] ?? 0;
   return {
-    busyThreads: deltas.filter((d) => d >= Math.max(2, top / 4)).length,
+    busyThreads: steady.filter((d) => d >= Math.max(2, top / 4)).length,
     coresBusy: (cpu.user + cpu.system) / 1000 / wallMs,
     wallMs,
-    threadCpuMs: deltas.map((d) => d * TICK_MS),
-    work: `${runs} x ${work}`,
+    threadCpuMs: steady.map((d) => d * TICK_MS),
+    work: `${a.runs + b.runs} x ${work}`,
   };
 }
