@@ -82,6 +82,7 @@ export {
   type Series,
   type LineOptions,
   type MtfCurve,
+  type MtfDirection,
   type LossPoint,
 } from "./vegalite";
 export { plotly, surface, plotlyLines, plotlyColorscale, type PlotlyFigure } from "./plotly";

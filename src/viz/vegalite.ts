@@ -114,6 +114,29 @@ export interface MtfCurve {
   mtf: Num;
   /** A colour channel (0/1/2 or R/G/B): drawn in the channel palette. */
   channel?: number | ChannelName;
+  /**
+   * Which MTF of a field point this is: tangential curves are drawn solid, sagittal ones dashed,
+   * so the two of one channel (one colour) stay apart. Curves without one are solid.
+   */
+  direction?: MtfDirection;
+}
+
+export type MtfDirection = "tangential" | "sagittal";
+
+/** Dash pattern (on, off in px) per direction; solid for curves that name none. */
+const SOLID: number[] = [1, 0];
+const MTF_DASH: Record<MtfDirection, number[]> = { tangential: SOLID, sagittal: [6, 3] };
+
+/** Dash of each labelled curve, as a strokeDash scale keyed like the colour scale (vega-lite merges the two legends). */
+function mtfDashScale(curves: readonly MtfCurve[]): { domain: string[]; range: number[][] } {
+  const domain: string[] = [];
+  const range: number[][] = [];
+  for (const c of curves) {
+    if (domain.includes(c.label)) continue;
+    domain.push(c.label);
+    range.push(c.direction ? MTF_DASH[c.direction] : SOLID);
+  }
+  return { domain, range };
 }
 
 /**
@@ -134,7 +157,15 @@ export function mtfCurves(curves: MtfCurve[], opts: { title?: string; frequencyU
   let top = 1;
   for (const c of shown) for (const v of c.y) if (Number.isFinite(v) && v > top) top = v;
   const base = lineChartSpec(shown, { title: opts.title ?? "MTF", xTitle: `spatial frequency (${unit})`, yTitle: "MTF", yDomain: [0, top > 1 ? Math.ceil(top * 10) / 10 : 1] });
-  const layers: VegaLiteSpec[] = [{ mark: base.mark, encoding: base.encoding }];
+  for (const c of curves) {
+    if (c.direction !== undefined && !(c.direction in MTF_DASH)) {
+      throw new RangeError(`viz.mtfCurves: curve "${c.label}" has direction "${String(c.direction)}", expected "tangential" or "sagittal"`);
+    }
+  }
+  const encoding = curves.some((c) => c.direction)
+    ? { ...(base.encoding as VegaLiteSpec), strokeDash: { field: "series", type: "nominal", title: null, scale: mtfDashScale(curves) } }
+    : base.encoding;
+  const layers: VegaLiteSpec[] = [{ mark: base.mark, encoding }];
   if (nyquist !== undefined) {
     layers.push({
       data: { values: [{ x: nyquist }] },

@@ -26,6 +26,27 @@ describe("viz: MTF curves stop at Nyquist and show overshoot; tables mark the be
     assert.throws(() => viz.mtfCurves([{ label: "bad", frequency: [0, 0.1], mtf: [1] }]), /curve "bad" has 2 frequencies and 1 MTF values/);
   });
 
+  it("dashes sagittal curves and leaves tangential and undirected ones solid, also in the exported SVG", async () => {
+    const f = [0, 0.25, 0.5];
+    const b = viz.mtfCurves([
+      { label: "R tangential", frequency: f, mtf: [1, 0.6, 0.3], channel: 0, direction: "tangential" },
+      { label: "R sagittal", frequency: f, mtf: [1, 0.7, 0.4], channel: 0, direction: "sagittal" },
+      { label: "diffraction limit", frequency: f, mtf: [1, 0.7, 0.4] },
+    ]);
+    const spec = b.data[viz.MIME.vegaLite] as { layer: { encoding: { color: { scale: { range: string[] } }; strokeDash?: { field: string; scale: { domain: string[]; range: number[][] } } } }[] };
+    const enc = spec.layer[0]!.encoding;
+    // One colour for the channel's two curves; the dash tells them apart.
+    assert.equal(enc.color.scale.range[0], enc.color.scale.range[1]);
+    assert.equal(enc.strokeDash!.field, "series");
+    assert.deepEqual(enc.strokeDash!.scale, { domain: ["R tangential", "R sagittal", "diffraction limit"], range: [[1, 0], [6, 3], [1, 0]] });
+    const svg = await viz.figureToSvg(b);
+    assert.match(svg, /<path[^>]*stroke-dasharray="6,3"/, "no dashed line in the SVG");
+    // Without directions the chart has no dash channel (as before).
+    const plain = viz.mtfCurves([{ label: "centre", frequency: f, mtf: [1, 0.5, 0.1] }]).data[viz.MIME.vegaLite] as typeof spec;
+    assert.equal(plain.layer[0]!.encoding.strokeDash, undefined);
+    assert.throws(() => viz.mtfCurves([{ label: "odd", frequency: f, mtf: [1, 0.5, 0.1], direction: "radial" as viz.MtfDirection }]), /curve "odd" has direction "radial", expected "tangential" or "sagittal"/);
+  });
+
   it("compareWithin marks the best value within each image, not across images", () => {
     const rows = [
       { image: "scene", method: "blurred", PSNR: 25.1, MAE: 0.03 },
