@@ -193,11 +193,31 @@ export interface PsfGridOptions {
    * PSF file). Without it the axes show grid indices, and say so.
    */
   field?: FieldAxes;
+  /**
+   * Instead of `field`, for grids whose rows and columns are not field positions (wavelength x
+   * depth, focus x aperture): a title and one label per column (x) and per row (y).
+   */
+  axes?: { x: PsfGridAxis; y: PsfGridAxis };
   /** Print width (default the text width, 7 in). */
   width?: FigureWidth | number;
   /** Instead of `width`: each PSF about this many CSS pixels wide. */
   cellPx?: number;
   title?: string;
+}
+
+/** One labelled grid axis: numbers are formatted as ticks, strings shown as given. */
+export interface PsfGridAxis {
+  title: string;
+  values: readonly (number | string)[];
+}
+
+function checkGridAxis(name: "x" | "y", a: PsfGridAxis, n: number): void {
+  const what = name === "x" ? "columns" : "rows";
+  if (typeof a?.title !== "string" || !Array.isArray(a.values)) throw new TypeError(`viz.psfGrid: axes.${name} must be { title: string, values: (number | string)[] }, found ${JSON.stringify(a)}`);
+  if (a.values.length !== n) throw new RangeError(`viz.psfGrid: axes.${name} gives ${a.values.length} labels, the PSF grid has ${n} ${what}`);
+  for (const v of a.values) {
+    if (typeof v === "number" ? !Number.isFinite(v) : typeof v !== "string") throw new TypeError(`viz.psfGrid: axes.${name}.values must be finite numbers or strings, found ${JSON.stringify(v)}`);
+  }
 }
 
 function evenlySpaced(n: number, max: number): number[] {
@@ -210,8 +230,13 @@ export function psfGrid(psfs: NdArray<NumericArray>, opts: PsfGridOptions = {}):
   const { data, shape } = selectChannel(psfs, 4, opts.channel);
   const [nh, nw, k, k2] = shape as [number, number, number, number];
   if (k !== k2) throw new RangeError(`viz.psfGrid: kernels must be square, found ${k}x${k2}`);
+  if (opts.field && opts.axes) throw new TypeError("viz.psfGrid: give either `field` (field positions) or `axes` (other quantities), not both");
   const field = opts.field ?? indexAxes(nh, nw);
   checkFieldAxes(field, nh, nw);
+  if (opts.axes) {
+    checkGridAxis("x", opts.axes.x, nw);
+    checkGridAxis("y", opts.axes.y, nh);
+  }
   const rowsIdx = evenlySpaced(nh, opts.maxPerAxis ?? 7);
   const colsIdx = evenlySpaced(nw, opts.maxPerAxis ?? 7);
   const global = opts.normalize === "global";
@@ -237,18 +262,23 @@ export function psfGrid(psfs: NdArray<NumericArray>, opts: PsfGridOptions = {}):
     log: scale === "log",
     title: global ? "PSF value" : "relative to peak",
   };
-  const titles = fieldAxisTitles(field.unit);
-  const tick = (v: number): string => (field.unit === "index" ? String(v) : formatTick(v));
-  const axes = {
-    x: { title: titles.x, ticks: colsIdx.map((ix, c) => ({ at: c, label: tick(field.x[ix] as number) })) },
-    y: { title: titles.y, ticks: rowsIdx.map((iy, r) => ({ at: r, label: tick(field.y[iy] as number) })) },
+  const titles = opts.axes ? { x: opts.axes.x.title, y: opts.axes.y.title } : fieldAxisTitles(field.unit);
+  const fieldTick = (v: number): string => (field.unit === "index" ? String(v) : formatTick(v));
+  const label = (name: "x" | "y", i: number): string => {
+    if (!opts.axes) return fieldTick(field[name][i] as number);
+    const v = opts.axes[name].values[i] as number | string;
+    return typeof v === "number" ? formatTick(v) : v;
   };
-  const title = opts.title ?? `PSFs over the field (${nh}x${nw} grid, k=${k}, ${scale} scale)`;
+  const axes = {
+    x: { title: titles.x, ticks: colsIdx.map((ix, c) => ({ at: c, label: label("x", ix) })) },
+    y: { title: titles.y, ticks: rowsIdx.map((iy, r) => ({ at: r, label: label("y", iy) })) },
+  };
+  const title = opts.title ?? `${opts.axes ? "PSFs" : "PSFs over the field"} (${nh}x${nw} grid, k=${k}, ${scale} scale)`;
   const size = opts.cellPx !== undefined && opts.width === undefined ? { cellPx: opts.cellPx } : { width: opts.width ?? "double" };
   return panelsBundle(
     panels,
     { columns: colsIdx.length, ...size, title, axes, colorbar },
-    `${title}: showing ${rowsIdx.length}x${colsIdx.length} positions, field axes in ${field.unit}`,
+    `${title}: showing ${rowsIdx.length}x${colsIdx.length} positions, ${opts.axes ? `axes ${titles.y} x ${titles.x}` : `field axes in ${field.unit}`}`,
   );
 }
 

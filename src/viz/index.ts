@@ -65,6 +65,7 @@ export {
   type Crop,
   type CompareOptions,
   type PsfGridOptions,
+  type PsfGridAxis,
   type MapsOptions,
 } from "./images";
 export {

@@ -137,6 +137,17 @@ describe("viz figures for papers", function () {
       for (const want of ["0", "0.5", "1", "1.5", "2", "PSF value", "grid column (index; no field geometry given)", "grid row (index)", "4"]) assert.ok(t.includes(want), `no "${want}" in ${JSON.stringify(t)}`);
       await assert.rejects(async () => viz.psfGrid({ data, shape: [nh, nw, k, k] }, { field: { unit: "mm", x: [0, 1], y: [0, 1, 2] } }), /field axes give 3 rows x 2 columns, the PSF grid has 3 x 5/);
     });
+    it("label grids of other quantities (wavelength x depth) with their own axes, checked against the grid", async function () {
+      const data = gaussianGrid(nh, nw, k);
+      const axes = { x: { title: "object depth (mm)", values: ["inf", 20, 5, 2, 0.5] }, y: { title: "wavelength (nm)", values: [450, 550, 650] } };
+      const b = await viz.psfGrid({ data, shape: [nh, nw, k, k] }, { axes });
+      const t = texts(b.vectorSvg!);
+      for (const want of ["object depth (mm)", "wavelength (nm)", "inf", "20", "5", "2", "0.5", "450", "550", "650"]) assert.ok(t.includes(want), `no "${want}" in ${JSON.stringify(t)}`);
+      assert.ok(!t.some((s) => /grid (column|row)|field/.test(s)), `no field or index titles: ${JSON.stringify(t)}`);
+      await assert.rejects(async () => viz.psfGrid({ data, shape: [nh, nw, k, k] }, { axes: { ...axes, y: { title: "wavelength (nm)", values: [450, 550] } } }), /axes\.y gives 2 labels, the PSF grid has 3 rows/);
+      await assert.rejects(async () => viz.psfGrid({ data, shape: [nh, nw, k, k] }, { axes, field }), /either `field`.*or `axes`/);
+      await assert.rejects(async () => viz.psfGrid({ data, shape: [nh, nw, k, k] }, { axes: { ...axes, x: { title: "d", values: [1, 2, NaN, 4, 5] } } }), /axes\.x\.values must be finite numbers or strings, found null/);
+    });
     it("read field positions in mm from a PSF file's sensor geometry", function () {
       // 256 px over 2 mm, 4x4 grid sampled at cell centres: x = (i + 0.5) * 64 - 0.5 (pixel-centre coordinates).
       const geometry = (attrs: Record<string, unknown>, positions = true): viz.PsfGridGeometry => ({
