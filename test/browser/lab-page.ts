@@ -164,12 +164,14 @@ export async function measureOutputs(page: Page, settleMs = 20_000): Promise<Out
 }
 
 /**
- * Shuts the current notebook's kernel down. The panel itself goes with the next page load: disposing
- * it in the page sets off tens of thousands of design-token RangeErrors (see lab.test.ts).
+ * Closes the current notebook as a person closing its tab and discarding changes would: shuts its
+ * kernel down, then disposes the panel (no save prompt; the scratch copy is not kept).
  */
-export async function shutDownKernel(page: Page): Promise<void> {
+export async function closeNotebook(page: Page): Promise<void> {
   await page.evaluate(async () => {
-    await (window as any).svdLab.shell.currentWidget?.sessionContext.shutdown();
+    const panel = (window as any).svdLab.shell.currentWidget;
+    await panel?.sessionContext.shutdown();
+    panel?.dispose();
   });
 }
 

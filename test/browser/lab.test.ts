@@ -14,7 +14,7 @@ import * as path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { prepareLab, REPO, startLab, type LabServer } from "../../tools/lab";
 import { findNotebooks, notebookSettings } from "../../tools/notebooks/notebooks";
-import { editAtEnd, FIGURE_MIME_TYPES, measureOutputs, MIN_FIGURE_HEIGHT_PX, openNotebook, runAllCells, shutDownKernel } from "./lab-page";
+import { editAtEnd, FIGURE_MIME_TYPES, measureOutputs, MIN_FIGURE_HEIGHT_PX, openNotebook, runAllCells, closeNotebook } from "./lab-page";
 
 const CHROMIUM = process.env.SVD_CHROMIUM ?? "/usr/bin/chromium";
 const OUT = path.join(REPO, "test-output", "browser");
@@ -27,21 +27,6 @@ const PLOTLY_NOTEBOOK = "scratch/plotly-size.ipynb";
 const PLOTLY_DEFAULT_HEIGHT_PX = 450;
 const NOTEBOOKS = findNotebooks().map((p) => path.relative(REPO, p));
 
-/**
- * Console errors that are not ours to fix, each with why. Anything else logged as an error by the
- * page fails the test: errors from our bundle, our renderers and our server, and third-party
- * errors caused by how we assemble or serve the lab.
- */
-const TOLERATED_CONSOLE_ERRORS: { pattern: RegExp; why: string }[] = [
-  {
-    // NOT FIXED (issue 14): @jupyter/web-components 0.16.7 (JupyterLab 4.5's toolbar and button
-    // elements) overflows the stack re-deriving its colour design tokens: ~50 times on every page
-    // load once the theme applies, and ~40,000 times when a notebook panel is disposed. The UI
-    // renders correctly. The cause in our assembly of the lab is not found yet.
-    pattern: /^RangeError: Maximum call stack size exceeded \(http:\/\/127\.0\.0\.1:\d+\/static\/__main__\/bundle\.js:\d+\)$/,
-    why: "design-token recursion in @jupyter/web-components, open",
-  },
-];
 
 function tslabNotebook(...sources: string[]): string {
   return JSON.stringify({
@@ -137,7 +122,7 @@ describe("JupyterLab in headless Chromium", function () {
       try {
         await checkNotebook(nb, timeoutMs, t0);
       } finally {
-        await shutDownKernel(page);
+        await closeNotebook(page);
       }
     });
   }
@@ -193,7 +178,7 @@ describe("JupyterLab in headless Chromium", function () {
     assert.ok(auto.width > 0.9 * auto.areaWidth, `no layout.width: as wide as the output area (${auto.width} of ${auto.areaWidth} px)`);
     assert.equal(Math.round(fixed.height), 300, "layout.height 300 is kept");
     assert.equal(Math.round(fixed.width), 500, "layout.width 500 is kept");
-    await shutDownKernel(page);
+    await closeNotebook(page);
   });
 
   it("shows the kernel's tooltip on Shift+Tab", async function () {
@@ -205,15 +190,13 @@ describe("JupyterLab in headless Chromium", function () {
     const text = (await tip.textContent()) ?? "";
     assert.match(text, /max\(.*values?/i, `the tooltip shows Math.max's signature: ${JSON.stringify(text.slice(0, 200))}`);
     await page.keyboard.press("Escape");
-    await shutDownKernel(page);
+    await closeNotebook(page);
   });
 
-  it("logs no console errors over the whole session", function () {
-    const unexpected = consoleErrors.filter((e) => !TOLERATED_CONSOLE_ERRORS.some((t) => t.pattern.test(e)));
-    for (const t of TOLERATED_CONSOLE_ERRORS) {
-      const n = consoleErrors.filter((e) => t.pattern.test(e)).length;
-      process.stderr.write(`      tolerated console errors (${t.why}): ${n}\n`);
-    }
-    assert.deepEqual(unexpected, [], `${unexpected.length} console errors`);
+  it("logs no console errors over the whole session (page loads, runs, closing notebooks)", function () {
+    // None is tolerated. @microsoft/fast-foundation 2.50.0 (under @jupyter/web-components) logged
+    // design-token RangeErrors on every page load and tens of thousands when a panel closed;
+    // environment/lab/package.json pins 2.49.6 (see docs/DESIGN.md, "The lab front end").
+    assert.deepEqual(consoleErrors, [], `${consoleErrors.length} console errors`);
   });
 });
