@@ -10,7 +10,7 @@ import { checkFieldAxes, fieldAxisTitles, indexAxes, type FieldAxes } from "./fi
 import type { MimeBundle } from "./mime";
 import type { ImageHWC, NdArray, NumericArray } from "../array";
 import { formatTick, panelsBundle, type Panel, type PanelLayout } from "./panels";
-import { asImageArray, cropRaster, displayRange, toRaster, type ImageInput, type ScaleOptions } from "./raster";
+import { asImageHWC, cropRaster, displayRange, toRaster, type ImageInput, type ScaleOptions } from "./raster";
 import { COLORMAP, type FigureWidth } from "./style";
 
 export interface ImageFigureOptions extends ScaleOptions {
@@ -24,7 +24,7 @@ export interface ImageFigureOptions extends ScaleOptions {
 }
 
 function singlePanel(img: ImageInput, opts: ImageFigureOptions, defaultMap: ColormapName): Panel {
-  const arr = asImageArray(img);
+  const arr = asImageHWC(img);
   const scaleOpts = { ...opts, colormap: opts.colormap ?? defaultMap };
   const raster = toRaster(img, scaleOpts);
   const panel: Panel = { raster };
@@ -37,7 +37,7 @@ function singlePanel(img: ImageInput, opts: ImageFigureOptions, defaultMap: Colo
 
 /** One image (array, typed array with shape, or tensor) with a colour bar when single-channel. */
 export function imageFigure(img: ImageInput, opts: ImageFigureOptions = {}): Promise<MimeBundle> {
-  const { height, width, channels } = asImageArray(img);
+  const { height, width, channels } = asImageHWC(img);
   const panel = singlePanel(img, opts, COLORMAP.image);
   const size = opts.width !== undefined || opts.targetPx === undefined ? { width: opts.width ?? "single" } : { cellPx: opts.targetPx };
   return panelsBundle([panel], { ...size, title: opts.title }, `image ${height}x${width}x${channels}${opts.title ? ` "${opts.title}"` : ""}`);
@@ -74,7 +74,7 @@ const SSIM_MIN_SIDE = 11;
 
 /** An image as metrics input: float64 HWC, optionally cut to a crop. */
 function asMetricImage(img: ImageInput, crop?: Crop): ImageHWC<Float64Array> {
-  const { data, height, width, channels } = asImageArray(img);
+  const { data, height, width, channels } = asImageHWC(img);
   if (!crop) return { data: Float64Array.from(data), height, width, channels };
   const x0 = Math.max(0, Math.floor(crop.x));
   const y0 = Math.max(0, Math.floor(crop.y));
@@ -110,7 +110,7 @@ export function fidelityLabel(img: ImageHWC<NumericArray>, ref: ImageHWC<Numeric
  */
 export function compareImages(items: { title: string; image: ImageInput }[], opts: CompareOptions = {}): Promise<MimeBundle> {
   if (items.length === 0) throw new RangeError("viz.compareImages: nothing to compare");
-  const shapes = items.map((it) => asImageArray(it.image));
+  const shapes = items.map((it) => asImageHWC(it.image));
   const [h0, w0] = [shapes[0]!.height, shapes[0]!.width];
   shapes.forEach((s, i) => {
     if (s.height !== h0 || s.width !== w0) {
@@ -119,7 +119,7 @@ export function compareImages(items: { title: string; image: ImageInput }[], opt
   });
   let labels: { full: FidelityLabel; crop?: FidelityLabel }[] | undefined;
   if (opts.reference) {
-    const ref = asImageArray(opts.reference);
+    const ref = asImageHWC(opts.reference);
     if (ref.height !== h0 || ref.width !== w0 || ref.channels !== shapes[0]!.channels) {
       throw new RangeError(`viz.compareImages: reference is ${ref.height}x${ref.width}x${ref.channels}, expected ${h0}x${w0}x${shapes[0]!.channels} like the images`);
     }

@@ -9,7 +9,7 @@ import { colormapTable, type ColormapName } from "./colormap";
 /** A tfjs tensor, structurally (so src/viz does not load tfjs). */
 export interface TensorLike {
   shape: number[];
-  dataSync(): ArrayLike<number>;
+  dataSync(): NumericArray;
 }
 export type ImageInput = ImageHWC<NumericArray> | NdArray<NumericArray> | TensorLike;
 
@@ -39,8 +39,8 @@ function isTensor(x: ImageInput): x is TensorLike {
   return typeof (x as TensorLike).dataSync === "function";
 }
 
-/** Normalises an input to (data, H, W, C) with C in {1, 3, 4}. */
-export function asImageArray(img: ImageInput): { data: ArrayLike<number>; height: number; width: number; channels: number } {
+/** Any image input as the library's ImageHWC, with C in {1, 3, 4} (tensors read once). */
+export function asImageHWC(img: ImageInput): ImageHWC<NumericArray> {
   if (!isTensor(img) && isImage(img)) {
     const { data, height, width, channels } = img;
     if (data.length !== height * width * channels) throw new RangeError(`viz: image data has ${data.length} values but a ${height}x${width}x${channels} image needs ${height * width * channels}`);
@@ -97,7 +97,7 @@ export function displayRange(data: ArrayLike<number>, opts: ScaleOptions): { lo:
 
 /** Maps an image to an RGB raster (single channel through a colormap, RGB(A) by value range). */
 export function toRaster(img: ImageInput, opts: ScaleOptions = {}): Raster {
-  const { data, height, width, channels } = asImageArray(img);
+  const { data, height, width, channels } = asImageHWC(img);
   const rgb = new Uint8Array(width * height * 3);
   if (channels === 1) {
     const { lo, hi } = displayRange(data, opts);

@@ -19,9 +19,8 @@ import { uninstallNativeKernels } from "../../src/backend/native";
 import { requestedThreads } from "../../src/backend/native/addon";
 import { createNetwork } from "../../src/models";
 import { dense } from "../../src/models/layers";
-import { AdamW } from "../../src/train/adamw";
 import { Rng } from "../../src/util/rng";
-import { compareWithCpu, randArray } from "./compare-backends";
+import { assertAdamWMatchesCpu, compareWithCpu, randArray } from "./compare-backends";
 
 type Tf = typeof tfTypes;
 type Pad = "same" | "valid" | number[][];
@@ -202,25 +201,7 @@ describe("native oneDNN kernels vs cpu backend", function () {
   });
 
   it("the AdamW step (SvdAdamWStep) matches the tf-op AdamW on cpu over 3 steps", () => {
-    const shapes = [[3, 3, 4, 5], [7], [1, 1, 6, 2], [THREADED + 5]];
-    const init = shapes.map((s) => randArray(rng, size(s)));
-    const grads = [0, 1, 2].map(() => shapes.map((s) => randArray(rng, size(s))));
-    const run = (backend: string) => {
-      tf.setBackend(backend);
-      const params = shapes.map((s, i) => ({ name: `p${i}`, variable: tf.variable(tf.tensor(init[i]!, s)) }));
-      const opt = new AdamW(tf, params, { beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.05 });
-      grads.forEach((gs, step) => {
-        const g = Object.fromEntries(gs.map((d, i) => [`p${i}`, tf.tensor(d, shapes[i])]));
-        opt.apply(g, 0.01 * (step + 1));
-        tf.dispose(Object.values(g));
-      });
-      const out = [...params.map((p) => p.variable), ...opt.state().map(([, v]) => v)].map((t) => t.dataSync().slice());
-      opt.dispose();
-      params.forEach((p) => p.variable.dispose());
-      return out;
-    };
-    const ref = run("cpu"), got = run("wasm");
-    ref.forEach((r, k) => r.forEach((x, i) => assert.ok(Math.abs(got[k]![i]! - x) <= 1e-6 * Math.max(1, Math.abs(x)), `tensor ${k}[${i}]: ${got[k]![i]} vs ${x}`)));
+    assertAdamWMatchesCpu(tf, rng, [[3, 3, 4, 5], [7], [1, 1, 6, 2], [THREADED + 5]]);
   });
 
   it("leaks no tensors or wasm memory across a gradient step", () => {

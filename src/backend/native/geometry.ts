@@ -15,7 +15,7 @@ export type ConvGeometry = number[];
  * xShape [B,H,W,Ci]; filterShape [kh,kw,Ci,Co], or [kh,kw,C,M] for depthwise (groups = C).
  * Returns null where the addon does not apply (NCHW, empty tensors).
  */
-export function convGeometry(tf: typeof tfTypes, xShape: number[], filterShape: number[], a: ConvAttrs, depthwise: boolean): { geom: ConvGeometry; outShape: [number, number, number, number] } | null {
+export function addonConvGeometry(tf: typeof tfTypes, xShape: number[], filterShape: number[], a: ConvAttrs, depthwise: boolean): { geom: ConvGeometry; outShape: [number, number, number, number] } | null {
   if (a.dataFormat && a.dataFormat !== "NHWC" && a.dataFormat !== "channelsLast") return null;
   const info = tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],

@@ -11,7 +11,7 @@ import type * as tfTypes from "@tensorflow/tfjs";
 import type { KernelFunc, TensorInfo, WasmBackend } from "../wasm-kernels/ops";
 import type { DnnlAddon } from "./addon";
 import { adamwKernelName, type AdamWStepAttrs } from "../wasm-kernels";
-import { convGeometry, type ConvAttrs } from "./geometry";
+import { addonConvGeometry, type ConvAttrs } from "./geometry";
 import { normalizeAxes, reducedBlock } from "./layout";
 
 type Args = { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
@@ -76,21 +76,21 @@ export function registerNativeKernels(tf: typeof tfTypes, addon: DnnlAddon): () 
     register(prefix as "Conv2D", ({ inputs, attrs }, b) => {
       const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
       if (!f32(x, filter)) return null;
-      const g = convGeometry(tf, x.shape, filter.shape, attrs as unknown as ConvAttrs, depthwise);
+      const g = addonConvGeometry(tf, x.shape, filter.shape, attrs as unknown as ConvAttrs, depthwise);
       return g && conv(b, g.outShape, CONV_FORWARD, x, filter, g.geom);
     });
     register(`${prefix}BackpropInput` as "Conv2DBackpropInput", ({ inputs, attrs }, b) => {
       const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
       const inputShape = (attrs as { inputShape: number[] }).inputShape;
       if (!f32(dy, filter)) return null;
-      const g = convGeometry(tf, inputShape, filter.shape, attrs as unknown as ConvAttrs, depthwise);
+      const g = addonConvGeometry(tf, inputShape, filter.shape, attrs as unknown as ConvAttrs, depthwise);
       return g && conv(b, inputShape, CONV_BACKWARD_DATA, dy, filter, g.geom);
     });
     register(`${prefix}BackpropFilter` as "Conv2DBackpropFilter", ({ inputs, attrs }, b) => {
       const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
       const filterShape = (attrs as { filterShape: number[] }).filterShape;
       if (!f32(x, dy)) return null;
-      const g = convGeometry(tf, x.shape, filterShape, attrs as unknown as ConvAttrs, depthwise);
+      const g = addonConvGeometry(tf, x.shape, filterShape, attrs as unknown as ConvAttrs, depthwise);
       return g && conv(b, filterShape, CONV_BACKWARD_WEIGHTS, x, dy, g.geom);
     });
   }

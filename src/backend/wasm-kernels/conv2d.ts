@@ -28,7 +28,8 @@ function pair(v: number | [number, number] | undefined, dflt: number): [number, 
   return typeof v === "number" ? [v, v] : v;
 }
 
-export function convGeometry(tf: typeof tfTypes, xShape: number[], filterShape: number[], a: ConvAttrs, depthwise: boolean) {
+/** tfjs Conv2DInfo for the wasm gradients, which support NHWC and dilation 1 only (others throw). */
+export function nhwcConv2DInfo(tf: typeof tfTypes, xShape: number[], filterShape: number[], a: ConvAttrs, depthwise: boolean) {
   if (a.dataFormat && a.dataFormat !== "NHWC") throw new Error(`wasm conv gradient: dataFormat ${a.dataFormat} is not supported (NHWC only)`);
   const dil = pair(a.dilations, 1);
   if (dil[0] !== 1 || dil[1] !== 1) throw new Error("wasm conv gradient: dilations other than 1 are not supported");
@@ -80,7 +81,7 @@ export function conv2dBackpropInput(
   a: ConvAttrs,
   stock: () => TensorInfo,
 ): TensorInfo {
-  const info = convGeometry(tf, inputShape, filter.shape, a, false);
+  const info = nhwcConv2DInfo(tf, inputShape, filter.shape, a, false);
   const [B, H, W, Ci] = inputShape as [number, number, number, number];
   const [kh, kw, , Co] = filter.shape as [number, number, number, number];
   const Ho = info.outHeight, Wo = info.outWidth;
@@ -110,7 +111,7 @@ export function conv2dBackpropInput(
 
 /** dW [kh,kw,Ci,Co] from x and dy. */
 export function conv2dBackpropFilter(tf: typeof tfTypes, ops: Ops, x: TensorInfo, dy: TensorInfo, filterShape: number[], a: ConvAttrs): TensorInfo {
-  const info = convGeometry(tf, x.shape, filterShape, a, false);
+  const info = nhwcConv2DInfo(tf, x.shape, filterShape, a, false);
   const [B, H, W, Ci] = x.shape as [number, number, number, number];
   const [kh, kw, , Co] = filterShape as [number, number, number, number];
   const Ho = info.outHeight, Wo = info.outWidth;

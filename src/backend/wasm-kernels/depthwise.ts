@@ -5,12 +5,12 @@
  * heap views, accumulating in float64.
  */
 import type * as tfTypes from "@tensorflow/tfjs";
-import { convGeometry, padForInputGradient, type ConvAttrs } from "./conv2d";
+import { nhwcConv2DInfo, padForInputGradient, type ConvAttrs } from "./conv2d";
 import { Ops, TensorInfo } from "./ops";
 import { simdKernelsFor, type SimdKernels } from "./simd";
 
 export function depthwiseBackpropInput(tf: typeof tfTypes, ops: Ops, dy: TensorInfo, filter: TensorInfo, inputShape: number[], a: ConvAttrs): TensorInfo {
-  const info = convGeometry(tf, inputShape, filter.shape, a, true);
+  const info = nhwcConv2DInfo(tf, inputShape, filter.shape, a, true);
   const [B, H, W, C] = inputShape as [number, number, number, number];
   const [kh, kw, , M] = filter.shape as [number, number, number, number];
   const Ho = info.outHeight, Wo = info.outWidth;
@@ -50,7 +50,7 @@ export function depthwiseBackpropInput(tf: typeof tfTypes, ops: Ops, dy: TensorI
 }
 
 export function depthwiseBackpropFilter(tf: typeof tfTypes, ops: Ops, x: TensorInfo, dy: TensorInfo, filterShape: number[], a: ConvAttrs): TensorInfo {
-  const info = convGeometry(tf, x.shape, filterShape, a, true);
+  const info = nhwcConv2DInfo(tf, x.shape, filterShape, a, true);
   const [B, H, W, C] = x.shape as [number, number, number, number];
   const [kh, kw, , M] = filterShape as [number, number, number, number];
   const Ho = info.outHeight, Wo = info.outWidth;

@@ -7,7 +7,7 @@ import type { ImageHWC, NumericArray } from "../../array";
 import { ArgumentError } from "../../util/errors";
 import { extractPlane, insertPlane, planeGeometry, type Boundary } from "./boundary";
 import { fistaPlanes, type FistaOptions } from "./fista";
-import { FourierConvolution, type PsfPlane } from "./operator";
+import { FourierConvolution } from "./operator";
 import { richardsonLucyPlanes, type RichardsonLucyOptions } from "./richardson-lucy";
 import { wienerPlanes, type WienerOptions } from "./wiener";
 
@@ -16,11 +16,12 @@ import { wienerPlanes, type WienerOptions } from "./wiener";
 
 export type PlaneSolver = (op: FourierConvolution, y: readonly Float64Array[]) => Float64Array[];
 
-function psfPlane(psf: ImageHWC<NumericArray>, c: number): PsfPlane {
+/** Channel c of a PSF as a one-channel PSF. */
+function psfPlane(psf: ImageHWC<NumericArray>, c: number): ImageHWC<NumericArray> {
   if (psf.channels === 1) return psf;
   const data = new Float64Array(psf.height * psf.width);
   for (let i = 0; i < data.length; i++) data[i] = psf.data[i * psf.channels + c]!;
-  return { data, height: psf.height, width: psf.width };
+  return { data, height: psf.height, width: psf.width, channels: 1 };
 }
 
 export function deconvolveImage(img: ImageHWC, psf: ImageHWC<NumericArray>, boundary: Boundary, solve: PlaneSolver): ImageHWC {

@@ -1,5 +1,5 @@
 /** Non-blind deconvolution baselines for a known shift-invariant PSF (spec §10.1). */
-export { psfToOtf, type PsfPlane, FourierConvolution } from "./operator";
+export { psfToOtf, FourierConvolution } from "./operator";
 export { planeGeometry, extractPlane, insertPlane, type Boundary, boundaries, type PlaneGeometry } from "./boundary";
 export { wienerPlanes, type WienerOptions } from "./wiener";
 export { richardsonLucyPlanes, type RichardsonLucyOptions } from "./richardson-lucy";

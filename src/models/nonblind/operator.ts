@@ -7,18 +7,14 @@
  * is the identity; `forward` is the convolution y = k * x (the blur), `adjoint` the correlation with
  * k (= convolution with the flipped kernel).
  */
+import type { ImageHWC, NumericArray } from "../../array";
 import { fft2InPlace } from "../../fft";
-
-/** A PSF plane, row-major (height, width). */
-export interface PsfPlane {
-  data: ArrayLike<number>;
-  height: number;
-  width: number;
-}
+import { ArgumentError } from "../../util/errors";
 
 /** psf2otf: the kernel zero-padded to (rows, cols), its centre rolled to (0, 0), transformed. */
-export function psfToOtf(psf: PsfPlane, rows: number, cols: number): Float64Array {
+export function psfToOtf(psf: ImageHWC<NumericArray>, rows: number, cols: number): Float64Array {
   const { height: kh, width: kw } = psf;
+  if (psf.channels !== 1) throw new ArgumentError("psf", "one PSF plane (channels 1)", `${psf.channels} channels`);
   if (kh > rows || kw > cols) throw new RangeError(`PSF ${kh}x${kw} is larger than the ${rows}x${cols} plane`);
   const cy = Math.floor(kh / 2), cx = Math.floor(kw / 2);
   const z = new Float64Array(2 * rows * cols);
@@ -34,7 +30,7 @@ export class FourierConvolution {
   readonly otf: Float64Array;
   private readonly buf: Float64Array;
   constructor(
-    psf: PsfPlane,
+    psf: ImageHWC<NumericArray>,
     readonly rows: number,
     readonly cols: number,
   ) {
