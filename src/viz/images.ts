@@ -50,6 +50,7 @@ export interface Crop {
   height: number;
 }
 
+/** `vmin`/`vmax` default to one range over all views (sharedDisplayRange), not one per view. */
 export interface CompareOptions extends ScaleOptions {
   title?: string;
   /** Region shown enlarged in a second row, outlined in the full views. */
@@ -105,6 +106,23 @@ export function fidelityLabel(img: ImageHWC<NumericArray>, ref: ImageHWC<Numeric
 }
 
 /**
+ * One value range for every view of a comparison: single-channel views share the joint min/max of
+ * all of them (what `vmin`/`vmax` do not fix), so a low-contrast view (blurred) is not stretched to
+ * look as contrasty as the sharp one. RGB views keep the 0..1 default; empty when nothing is shared.
+ */
+export function sharedDisplayRange(images: ImageHWC<NumericArray>[], opts: ScaleOptions = {}): { vmin?: number; vmax?: number } {
+  if (images.every((im) => im.channels >= 3) || (opts.vmin !== undefined && opts.vmax !== undefined)) return {};
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const im of images) {
+    const r = displayRange(im.data, { scale: "linear" });
+    lo = Math.min(lo, r.lo);
+    hi = Math.max(hi, r.hi);
+  }
+  return { vmin: opts.vmin ?? lo, vmax: opts.vmax ?? hi };
+}
+
+/**
  * Images side by side (e.g. sharp / blurred / restored), with the same crop zoomed below each,
  * each labelled with PSNR/SSIM against `opts.reference` when given.
  */
@@ -132,7 +150,8 @@ export function compareImages(items: { title: string; image: ImageInput }[], opt
       crop: opts.crop && refCrop ? fidelityLabel(asMetricImage(it.image, opts.crop), refCrop, { dataRange }) : undefined,
     }));
   }
-  const rasters = items.map((it) => toRaster(it.image, { colormap: COLORMAP.image, ...opts }));
+  const range = sharedDisplayRange(shapes, opts);
+  const rasters = items.map((it) => toRaster(it.image, { colormap: COLORMAP.image, ...opts, ...range }));
   const panels: Panel[] = rasters.map((raster, i) => ({
     raster,
     title: items[i]!.title,

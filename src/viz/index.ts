@@ -56,6 +56,7 @@ export { fieldAxesOf, indexAxes, fieldAxisTitles, type FieldAxes, type FieldAxes
 export {
   imageFigure,
   compareImages,
+  sharedDisplayRange,
   psfGrid,
   coefficientMaps,
   basisPsfs,

@@ -211,6 +211,26 @@ describe("viz figures for papers", function () {
       assert.match(labels[1]!, /^PSNR 20\.00 dB/);
       assert.match(b.data["text/plain"] as string, /offset PSNR 20\.00 dB/);
     });
+    it("show single-channel views on one shared grey range, so a low-contrast view looks low-contrast", async function () {
+      const ramp = Float32Array.from({ length: n * n }, (_, i) => (i % n) / (n - 1)); // 0..1 along x
+      const flat = ramp.map((v) => 0.4 + 0.2 * v); // 0.4..0.6: a fifth of the contrast
+      const grey = (d: Float32Array) => ({ data: d, height: n, width: n, channels: 1 });
+      assert.deepEqual(viz.sharedDisplayRange([grey(ramp), grey(flat)]), { vmin: 0, vmax: 1 });
+      assert.deepEqual(viz.sharedDisplayRange([grey(flat)], { vmax: 2 }), { vmin: 0.4000000059604645, vmax: 2 });
+      assert.deepEqual(viz.sharedDisplayRange([img(sharpImg)]), {}, "RGB keeps its 0..1 default");
+      const svg = await viz.figureToSvg(await viz.compareImages([{ title: "sharp", image: grey(ramp) }, { title: "flat", image: grey(flat) }]));
+      const pngs = [...svg.matchAll(/href="data:image\/png;base64,([^"]+)"/g)].map((m) => Buffer.from(m[1]!, "base64"));
+      assert.equal(pngs.length, 2);
+      const spans = await Promise.all(
+        pngs.map(async (png) => {
+          const st = await sharp(png).stats();
+          return [st.channels[0]!.min, st.channels[0]!.max];
+        }),
+      );
+      assert.deepEqual(spans[0], [0, 255]);
+      // 0.4..0.6 of the shared 0..1 range: grey levels 102..153, not stretched to 0..255.
+      assert.ok(Math.abs(spans[1]![0]! - 102) <= 1 && Math.abs(spans[1]![1]! - 153) <= 1, `flat view spans ${spans[1]}`);
+    });
     it("keep titles and captions inside narrow panels", async function () {
       const raster = viz.toRaster({ data: new Float32Array(16 * 16), shape: [16, 16] });
       const long = "blurred (spatially varying) with a very long description (zoom)";
