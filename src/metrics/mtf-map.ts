@@ -4,8 +4,10 @@
  * the tangential / sagittal / radial MTF50 and MTF30 (cycles/pixel, and cycles/mm with a pixel pitch).
  *
  * Field geometry: a grid point's image position comes from the file (psf_metadata y/x, else H_img);
- * files with neither use the centres of an nh x nw tiling of the sensor. The optical axis is the
- * sensor centre (H/2, W/2), H x W from `sensor_res` (else the grid's extent).
+ * files with neither use the centres of an nh x nw tiling of the sensor. Positions are in
+ * pixel-centre coordinates (pixel i spans [i - 0.5, i + 0.5], as src/psf/grid.ts writes them), so the
+ * optical axis is the sensor centre ((H - 1) / 2, (W - 1) / 2), H x W from `sensor_res` (else the
+ * grid's extent).
  */
 import { PsfFile } from "../psf/file";
 import { createProgress } from "../util/progress";
@@ -63,12 +65,13 @@ export function gridGeometry(pf: PsfFile): { position: (iy: number, ix: number) 
   const res = pf.sensorRes ?? [pf.gridRows, pf.gridCols];
   const position = fromFile
     ? (iy: number, ix: number) => pf.position(iy, ix)
-    : (iy: number, ix: number): [number, number] => [((iy + 0.5) * res[0]) / pf.gridRows, ((ix + 0.5) * res[1]) / pf.gridCols];
+    : (iy: number, ix: number): [number, number] => [((iy + 0.5) * res[0]) / pf.gridRows - 0.5, ((ix + 0.5) * res[1]) / pf.gridCols - 0.5];
   return { position, sensorRes: res };
 }
 
+/** [dy, dx] of a pixel-centre position from the optical axis ((res - 1) / 2): a symmetric grid gives symmetric offsets. */
 export function fieldOffset(position: [number, number], sensorRes: [number, number]): [number, number] {
-  return [position[0] - sensorRes[0] / 2, position[1] - sensorRes[1] / 2];
+  return [position[0] - (sensorRes[0] - 1) / 2, position[1] - (sensorRes[1] - 1) / 2];
 }
 
 /** Full MTF curves of one PSF of an open file. */

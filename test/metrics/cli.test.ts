@@ -143,6 +143,11 @@ describe("svd metrics / svd mtf", () => {
     const r = await run(["mtf", "--psfs", file, "--out", out]);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /2x2 grid \(sampled 2x2\), kernel 16/);
+    // No positions in the file: the cells of a 2x2 tiling, all four at the same distance from the
+    // axis, so centre, edge and mean are one average of the four (different) PSFs.
+    const row = /^\s+0\s+-\s+([\d.]+) \/ ([\d.]+) \/ ([\d.]+)\s+([\d.]+) \/ ([\d.]+) \/ ([\d.]+)\s+\(centre 4 pt, edge 4 pt\)$/m.exec(r.out);
+    assert.ok(row, r.out);
+    assert.equal(new Set(row.slice(1, 4)).size, 1, `tangential centre/edge/mean agree: ${row[0]}`);
     assert.equal(fs.readFileSync(out, "utf8").trim().split("\n").length, 5);
     const both = await run(["mtf", "--psfs", file, "--edge", "x.png"]);
     assert.match(both.err, /exactly one of them/);

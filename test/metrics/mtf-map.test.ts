@@ -17,7 +17,9 @@ const NW = 4;
 const K = 32;
 const sigmaT = (r: number, c: number) => (1 + r / 150) * (c === 1 ? 1.5 : 1);
 const sigmaS = (c: number) => 1.1 * (c === 1 ? 1.5 : 1);
-const pos = (iy: number, ix: number): [number, number] => [(iy + 0.5) * (H / NH), (ix + 0.5) * (W / NW)];
+/** Cell centres in pixel-centre coordinates, as src/psf/grid.ts's "centre" sampling writes them; the axis is at ((H - 1) / 2, (W - 1) / 2). */
+const pos = (iy: number, ix: number): [number, number] => [(iy + 0.5) * (H / NH) - 0.5, (ix + 0.5) * (W / NW) - 0.5];
+const AXIS = [(H - 1) / 2, (W - 1) / 2] as const;
 const MTF50 = (s: number) => Math.sqrt(Math.LN2 / (2 * Math.PI * Math.PI)) / s;
 
 describe("MTF map from a PSF grid file", () => {
@@ -32,8 +34,8 @@ describe("MTF map from a PSF grid file", () => {
       for (let iy = 0; iy < NH; iy++)
         for (let ix = 0; ix < NW; ix++) {
           const [py, px] = pos(iy, ix);
-          const dy = py - H / 2;
-          const dx = px - W / 2;
+          const dy = py - AXIS[0];
+          const dx = px - AXIS[1];
           const phi = Math.atan2(dy, dx);
           const st = sigmaT(Math.hypot(dy, dx), c);
           const ss = sigmaS(c);
@@ -64,13 +66,23 @@ describe("MTF map from a PSF grid file", () => {
     for (const p of map.points) {
       const [py, px] = pos(p.iy, p.ix);
       assert.ok(Math.abs(p.yPx - py) < 1e-3 && Math.abs(p.xPx - px) < 1e-3);
-      const expT = MTF50(sigmaT(Math.hypot(py - H / 2, px - W / 2), p.channel));
+      const expT = MTF50(sigmaT(Math.hypot(py - AXIS[0], px - AXIS[1]), p.channel));
       const expS = MTF50(sigmaS(p.channel));
       // MTF50 is interpolated linearly between the 1/32 cy/px samples
       assert.ok(Math.abs(p.tangential.mtf50! - expT) < 3e-3, `tangential c${p.channel} (${p.iy},${p.ix}): ${p.tangential.mtf50} vs ${expT}`);
       assert.ok(Math.abs(p.sagittal.mtf50! - expS) < 3e-3, `sagittal: ${p.sagittal.mtf50} vs ${expS}`);
       assert.ok(Math.abs(p.tangential.mtf50CyPerMm! - p.tangential.mtf50! / 4e-3) < 1e-9);
     }
+  });
+
+  it("measures field radii from the sensor centre: a symmetric grid gives mirror points equal radii", async () => {
+    const map = await mtfMapFromPsfFile(file, { channels: [0] });
+    const radius = (iy: number, ix: number) => map.points.find((p) => p.iy === iy && p.ix === ix)!.fieldRadiusPx;
+    // 3 x 4 cells of 100 x 100 px on 300 x 400: centres at y 49.5 / 149.5 / 249.5, x 49.5 ... 349.5.
+    assert.equal(radius(1, 1), 50);
+    assert.equal(radius(1, 2), 50);
+    assert.equal(radius(0, 0), Math.hypot(100, 150));
+    assert.equal(radius(2, 3), Math.hypot(100, 150));
   });
 
   it("subsamples the grid with a stride and selects channels", async () => {

@@ -16,23 +16,28 @@ function mapReport(map: MtfMap): string {
     `${map.file}: ${map.gridRows}x${map.gridCols} grid (sampled ${map.rows.length}x${map.cols.length}), kernel ${map.kernelSize}, sensor ${map.sensorRes[0]}x${map.sensorRes[1]} px`,
   ];
   const unit = map.pixelPitchUm ? "cy/mm" : "cy/px";
-  lines.push(`MTF50 (${unit}) per channel: centre = grid point nearest the axis, edge = farthest`);
+  lines.push(`MTF50 (${unit}) per channel: centre = the grid points nearest the axis, edge = the farthest (each averaged over the points at that radius: an even grid has four of each)`);
   lines.push("  channel  wavelength  tangential centre/edge/mean   sagittal centre/edge/mean");
   for (const c of map.channels) {
     const pts = map.points.filter((p) => p.channel === c);
-    const centre = pts.reduce((a, b) => (b.fieldRadiusPx < a.fieldRadiusPx ? b : a));
-    const edge = pts.reduce((a, b) => (b.fieldRadiusPx > a.fieldRadiusPx ? b : a));
+    const radii = pts.map((p) => p.fieldRadiusPx);
+    // Points at the same radius (to float32 position noise) count together: mirror points of a symmetric grid.
+    const atRadius = (r: number) => pts.filter((p) => Math.abs(p.fieldRadiusPx - r) <= 1e-3);
+    const centre = atRadius(Math.min(...radii));
+    const edge = atRadius(Math.max(...radii));
     const pick = (s: { mtf50: number | null; mtf50CyPerMm?: number | null }) => (map.pixelPitchUm ? s.mtf50CyPerMm : s.mtf50);
-    const mean = (k: "tangential" | "sagittal") => {
-      const v = pts.map((p) => pick(p[k])).filter((x): x is number => typeof x === "number");
+    const meanOf = (group: typeof pts, k: "tangential" | "sagittal") => {
+      const v = group.map((p) => pick(p[k])).filter((x): x is number => typeof x === "number");
       return v.length ? v.reduce((s, x) => s + x, 0) / v.length : null;
     };
+    const mean = (k: "tangential" | "sagittal") => meanOf(pts, k);
     const fmt = map.pixelPitchUm ? f1 : f4;
     const wl = map.wavelengthsNm?.[c];
     lines.push(
       `  ${String(c).padEnd(8)} ${(wl !== undefined ? `${wl} nm` : "-").padEnd(11)} ` +
-        `${[pick(centre.tangential), pick(edge.tangential), mean("tangential")].map(fmt).join(" / ").padEnd(29)} ` +
-        `${[pick(centre.sagittal), pick(edge.sagittal), mean("sagittal")].map(fmt).join(" / ")}`,
+        `${[meanOf(centre, "tangential"), meanOf(edge, "tangential"), mean("tangential")].map(fmt).join(" / ").padEnd(29)} ` +
+        `${[meanOf(centre, "sagittal"), meanOf(edge, "sagittal"), mean("sagittal")].map(fmt).join(" / ")}` +
+        `   (centre ${centre.length} pt, edge ${edge.length} pt)`,
     );
   }
   return lines.join("\n") + "\n";
