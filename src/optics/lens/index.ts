@@ -33,6 +33,7 @@ export {
   type GeometricPsfOptions,
   type LensPsf,
 } from "./psf";
+export { bestFocus, type BestFocus, type BestFocusOptions } from "./focus";
 export { wavefrontMap, wavefrontPsf, type WavefrontMap, type WavefrontPsfOptions } from "./wavefront";
 export { parseDeepLensJson, readDeepLensJson, toDeepLensJson } from "./io-deeplens";
 export { decodeZemaxText, parseZemax, readZemax, type ZemaxLens } from "./io-zemax";
