@@ -6,19 +6,10 @@
  * spot; and the closed form agrees with spotDiagram measured at the planes around it.
  */
 import { strict as assert } from "assert";
-import { bestFocus, buildLens, paraxial, RayBundle, spotDiagram, traceRays, withSensorAt } from "../../../src/optics/lens";
+import { bestFocus, buildLens, paraxial, spotDiagram, withSensorAt } from "../../../src/optics/lens";
+import { axisCrossing } from "./axis-crossing";
 
 const D = 0.5875618;
-
-/** Where a ray parallel to the axis at height h crosses the axis after the lens (mm). */
-function axisCrossing(lens: ReturnType<typeof buildLens>, h: number): number {
-  const rays = new RayBundle(1);
-  rays.y[0] = h;
-  rays.z[0] = -1;
-  rays.dz[0] = 1;
-  traceRays(lens, rays, D, { toSensor: false });
-  return rays.z[0]! - rays.y[0]! * (rays.dz[0]! / rays.dy[0]!);
-}
 
 describe("optics/lens: best focus", () => {
   // Plano-convex N-BK7, curved side first, stopped to a 2 mm semi-aperture (about F/12): third-order
@@ -34,8 +25,8 @@ describe("optics/lens: best focus", () => {
 
   it("lies 2/3 of the way from the paraxial to the marginal focus for a singlet's spherical aberration", () => {
     const par = paraxial(lens, D);
-    const zPar = axisCrossing(lens, 1e-4);
-    const zMarg = axisCrossing(lens, par.entrancePupilRadiusMm);
+    const zPar = axisCrossing(lens, 1e-4, D);
+    const zMarg = axisCrossing(lens, par.entrancePupilRadiusMm, D);
     assert.ok(zMarg < zPar - 0.05, `marginal focus ${zMarg} in front of the paraxial ${zPar}`);
     const best = bestFocus(lens, D, { sampling: { kind: "spiral", count: 20000 } });
     const frac = (best.sensorZMm - zPar) / (zMarg - zPar);

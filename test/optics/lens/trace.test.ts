@@ -11,19 +11,9 @@ import {
   traceRays,
   paraxialImageZ,
 } from "../../../src/optics/lens";
+import { axisCrossing } from "./axis-crossing";
 
 const D = 0.5875618;
-
-/** Meridional ray at height h, parallel to the axis; returns where it crosses the axis after the lens. */
-function axisCrossing(lens: ReturnType<typeof buildLens>, h: number): number {
-  const rays = new RayBundle(1);
-  rays.y[0] = h;
-  rays.z[0] = -1;
-  rays.dz[0] = 1;
-  traceRays(lens, rays, D, { toSensor: false });
-  assert.ok(rays.valid[0], `ray at h=${h} lost`);
-  return rays.z[0]! - rays.y[0]! * (rays.dz[0]! / rays.dy[0]!);
-}
 
 describe("optics/lens: ray tracing and paraxial optics", () => {
   it("thick-lens EFL and BFL equal the lensmaker's equation", () => {
@@ -37,7 +27,7 @@ describe("optics/lens: ray tracing and paraxial optics", () => {
     assert.ok(Math.abs(p.eflMm - f) < 1e-9 * f, `EFL ${p.eflMm} vs ${f}`);
     assert.ok(Math.abs(p.bflMm - bfl) < 1e-9 * f, `BFL ${p.bflMm} vs ${bfl}`);
     // Real rays near the axis converge on the paraxial focus.
-    assert.ok(Math.abs(axisCrossing(lens, 1e-3) - (t + bfl)) < 1e-6);
+    assert.ok(Math.abs(axisCrossing(lens, 1e-3, D) - (t + bfl)) < 1e-6);
   });
 
   it("a perfect paraxial lens focuses every ray of a point source to one point", () => {
@@ -61,8 +51,8 @@ describe("optics/lens: ray tracing and paraxial optics", () => {
     const R = 51.68, t = 0.3;
     const lens = buildLens({ rows: [{ radiusMm: R, thicknessMm: t, material: "N-BK7", stop: true }, { thicknessMm: 100 }] });
     const n = getMaterial("N-BK7").index(D);
-    const parax = axisCrossing(lens, 1e-4);
-    const lsa = (h: number) => parax - axisCrossing(lens, h);
+    const parax = axisCrossing(lens, 1e-4, D);
+    const lsa = (h: number) => parax - axisCrossing(lens, h, D);
     const f = paraxial(lens, D).eflMm;
     // Third-order thin-lens LSA = h^2 / (8 f n (n-1)) [ (n+2)/(n-1) q^2 + 4(n+1) p q + (3n+2)(n-1) p^2 + n^3/(n-1) ].
     const q = 1, p = -1;
@@ -75,9 +65,9 @@ describe("optics/lens: ray tracing and paraxial optics", () => {
     assert.ok(Math.abs(lsa(1) / lsa(0.5) - 4) < 0.01);
     // The reversed lens (flat side first, q = -1) is ~3.9x worse: the classic bending result.
     const rev = buildLens({ rows: [{ thicknessMm: t, material: "N-BK7", stop: true }, { radiusMm: -R, thicknessMm: 100 }] });
-    const paraxR = axisCrossing(rev, 1e-4);
+    const paraxR = axisCrossing(rev, 1e-4, D);
     const coeffRev = ((n + 2) / (n - 1) + -4 * (n + 1) * p + (3 * n + 2) * (n - 1) + n ** 3 / (n - 1)) / (8 * f * n * (n - 1));
-    const lsaRev = (paraxR - axisCrossing(rev, 1)) / 1;
+    const lsaRev = (paraxR - axisCrossing(rev, 1, D)) / 1;
     assert.ok(Math.abs(lsaRev - coeffRev) / coeffRev < 0.02, `reversed: ${lsaRev} vs ${coeffRev}`);
   });
 
