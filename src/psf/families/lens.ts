@@ -16,7 +16,8 @@
  * psf; wavefront: OPD on the exit pupil -> Fourier PSF, for near-diffraction-limited lenses),
  * rays (spiral pupil samples, default 16384 = DeepLens' spp), centre (chief | centroid | ideal),
  * ray_weight (uniform | cos2), refocus (none | depth: move the sensor to the paraxial image of
- * depth_mm), pupil_samples (wavefront grid). Kernel: upright (image inversion undone), row 0 = top,
+ * depth_mm | best: to the plane of the smallest mean-square spot over a 5 x 5 sampling of the
+ * sensor at depth_mm and the middle wavelength, optics/lens bestFocus), pupil_samples (wavefront grid). Kernel: upright (image inversion undone), row 0 = top,
  * centre at (k/2, k/2), sum 1. Metadata: [xc, yc, x_norm, y_norm] (the original's deeplens metadata).
  */
 import * as path from "path";
@@ -24,7 +25,19 @@ import { array, integer, number, object, oneOf, optional, string, withDefault } 
 import { ConfigError } from "../../util/errors";
 import type { FieldPoint, PsfSample, PsfSource } from "../source";
 import { commonFields, type PsfFamily } from "./family";
-import { LensSystem, ParaxialData, fieldToObject, geometricPsf, loadLens, paraxial, refocus, wavefrontPsf } from "../../optics/lens";
+import { LensSystem, ParaxialData, bestFocus, fieldToObject, geometricPsf, loadLens, paraxial, refocus, wavefrontPsf, type ObjectPoint } from "../../optics/lens";
+
+/** Normalised sensor positions (x, y in [-1, 1]) whose spots `refocus: best` minimises together. */
+const FOCUS_FIELD = [-1, -0.5, 0, 0.5, 1];
+
+/** The lens with its sensor at the best focus for objects at `depthMm` over the sensor (5 x 5 positions). */
+export function refocusForField(lens: LensSystem, sensorSizeMm: [number, number], depthMm: number, wavelengthUm: number): LensSystem {
+  const sized = { ...lens, sensorSizeMm };
+  const efl = paraxial(lens, 0.5875618).eflMm;
+  const objects: ObjectPoint[] = [];
+  for (const yn of FOCUS_FIELD) for (const xn of FOCUS_FIELD) objects.push(fieldToObject(sized, efl, xn, yn, depthMm));
+  return bestFocus(lens, wavelengthUm, { objects, sampling: { kind: "spiral", count: 1024 } }).lens;
+}
 
 const schema = object({
   ...commonFields,
@@ -34,7 +47,7 @@ const schema = object({
   rays: withDefault(integer({ min: 16 }), 16384),
   centre: withDefault(oneOf("chief", "centroid", "ideal"), "chief"),
   ray_weight: withDefault(oneOf("uniform", "cos2"), "uniform"),
-  refocus: withDefault(oneOf("none", "depth"), "none"),
+  refocus: withDefault(oneOf("none", "depth", "best"), "none"),
   pupil_samples: withDefault(integer({ min: 8, max: 1024 }), 64),
   sensor_size_mm: optional(array(number({ min: 0 }), { length: 2 })),
 });
@@ -117,9 +130,17 @@ export const lensFamily: PsfFamily<ReturnType<typeof schema.parse>> = {
     } catch (e) {
       throw new ConfigError(ctx.configFile, `${ctx.keyPath}.lens_file`, "a readable DeepLens .json or Zemax .zmx lens file", p.lens_file, (e as Error).message);
     }
-    if (p.refocus === "depth") lens = refocus(lens, p.depth_mm, (ctx.wavelengthsNm[Math.floor(ctx.wavelengthsNm.length / 2)] ?? 587.56) / 1000);
-    const sensorSizeMm = (p.sensor_size_mm as [number, number] | undefined) ?? lens.sensorSizeMm;
     if (p.depth_mm >= 0) throw new ConfigError(ctx.configFile, `${ctx.keyPath}.depth_mm`, "a negative depth in mm (object in front of the lens) or -.inf", p.depth_mm);
+    const middleWavelengthUm = (ctx.wavelengthsNm[Math.floor(ctx.wavelengthsNm.length / 2)] ?? 587.56) / 1000;
+    if (p.refocus === "depth") lens = refocus(lens, p.depth_mm, middleWavelengthUm);
+    const sensorSizeMm = (p.sensor_size_mm as [number, number] | undefined) ?? lens.sensorSizeMm;
+    if (p.refocus === "best") {
+      try {
+        lens = refocusForField(lens, sensorSizeMm, p.depth_mm, middleWavelengthUm);
+      } catch (e) {
+        throw new ConfigError(ctx.configFile, `${ctx.keyPath}.refocus`, "a field whose rays reach the sensor (for 'best')", "best", (e as Error).message);
+      }
+    }
     return new LensSource(lens, {
       kernelSize: ctx.kernelSize,
       sensorPx: [ctx.sensor.widthPx, ctx.sensor.heightPx],
