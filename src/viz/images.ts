@@ -128,9 +128,9 @@ export function sharedDisplayRange(images: ImageHWC<NumericArray>[], opts: Scale
  */
 export function compareImages(items: { title: string; image: ImageInput }[], opts: CompareOptions = {}): Promise<MimeBundle> {
   if (items.length === 0) throw new RangeError("viz.compareImages: nothing to compare");
-  const shapes = items.map((it) => asImageHWC(it.image));
-  const [h0, w0] = [shapes[0]!.height, shapes[0]!.width];
-  shapes.forEach((s, i) => {
+  const views = items.map((it) => asImageHWC(it.image));
+  const [h0, w0] = [views[0]!.height, views[0]!.width];
+  views.forEach((s, i) => {
     if (s.height !== h0 || s.width !== w0) {
       throw new RangeError(`viz.compareImages: "${items[i]!.title}" is ${s.height}x${s.width}, expected ${h0}x${w0} like "${items[0]!.title}"`);
     }
@@ -138,20 +138,21 @@ export function compareImages(items: { title: string; image: ImageInput }[], opt
   let labels: { full: FidelityLabel; crop?: FidelityLabel }[] | undefined;
   if (opts.reference) {
     const ref = asImageHWC(opts.reference);
-    if (ref.height !== h0 || ref.width !== w0 || ref.channels !== shapes[0]!.channels) {
-      throw new RangeError(`viz.compareImages: reference is ${ref.height}x${ref.width}x${ref.channels}, expected ${h0}x${w0}x${shapes[0]!.channels} like the images`);
+    if (ref.height !== h0 || ref.width !== w0 || ref.channels !== views[0]!.channels) {
+      throw new RangeError(`viz.compareImages: reference is ${ref.height}x${ref.width}x${ref.channels}, expected ${h0}x${w0}x${views[0]!.channels} like the images`);
     }
     const peak = (opts.reference as { peak?: unknown }).peak;
     const dataRange = opts.dataRange ?? (typeof peak === "number" ? peak : 1);
     const refFull = asMetricImage(opts.reference);
     const refCrop = opts.crop ? asMetricImage(opts.reference, opts.crop) : undefined;
-    labels = items.map((it) => ({
-      full: fidelityLabel(asMetricImage(it.image), refFull, { dataRange, cropBorder: opts.cropBorder }),
-      crop: opts.crop && refCrop ? fidelityLabel(asMetricImage(it.image, opts.crop), refCrop, { dataRange }) : undefined,
+    labels = views.map((im) => ({
+      full: fidelityLabel(asMetricImage(im), refFull, { dataRange, cropBorder: opts.cropBorder }),
+      crop: opts.crop && refCrop ? fidelityLabel(asMetricImage(im, opts.crop), refCrop, { dataRange }) : undefined,
     }));
   }
-  const range = sharedDisplayRange(shapes, opts);
-  const rasters = items.map((it) => toRaster(it.image, { colormap: COLORMAP.image, ...opts, ...range }));
+  const range = sharedDisplayRange(views, opts);
+  // From the arrays read above (a tensor input is read once, not per use).
+  const rasters = views.map((im) => toRaster(im, { colormap: COLORMAP.image, ...opts, ...range }));
   const panels: Panel[] = rasters.map((raster, i) => ({
     raster,
     title: items[i]!.title,

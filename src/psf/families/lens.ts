@@ -17,8 +17,8 @@
  * rays (spiral pupil samples, default 16384 = DeepLens' spp), centre (chief | centroid | ideal),
  * ray_weight (uniform | cos2), refocus (none | depth: move the sensor to the paraxial image of
  * depth_mm | best: to the plane of the smallest mean-square spot over a 5 x 5 sampling of the
- * sensor at depth_mm and the middle wavelength, optics/lens bestFocus), pupil_samples (wavefront grid). Kernel: upright (image inversion undone), row 0 = top,
- * centre at (k/2, k/2), sum 1. Metadata: [xc, yc, x_norm, y_norm] (the original's deeplens metadata).
+ * sensor at depth_mm and the middle wavelength, optics/lens bestFocus), pupil_samples (wavefront
+ * grid). Kernel: upright (image inversion undone), row 0 = top, centre at (k/2, k/2), sum 1. Metadata: [xc, yc, x_norm, y_norm] (the original's deeplens metadata).
  */
 import * as path from "path";
 import { array, integer, number, object, oneOf, optional, string, withDefault } from "../../config/schema";
@@ -27,13 +27,16 @@ import type { FieldPoint, PsfSample, PsfSource } from "../source";
 import { commonFields, type PsfFamily } from "./family";
 import { LensSystem, ParaxialData, bestFocus, fieldToObject, geometricPsf, loadLens, paraxial, refocus, wavefrontPsf, type ObjectPoint } from "../../optics/lens";
 
+/** The d line: the field mapping's EFL is taken there, whatever the channels' wavelengths. */
+const D_LINE_UM = 0.5875618;
+
 /** Normalised sensor positions (x, y in [-1, 1]) whose spots `refocus: best` minimises together. */
 const FOCUS_FIELD = [-1, -0.5, 0, 0.5, 1];
 
 /** The lens with its sensor at the best focus for objects at `depthMm` over the sensor (5 x 5 positions). */
 export function refocusForField(lens: LensSystem, sensorSizeMm: [number, number], depthMm: number, wavelengthUm: number): LensSystem {
   const sized = { ...lens, sensorSizeMm };
-  const efl = paraxial(lens, 0.5875618).eflMm;
+  const efl = paraxial(lens, D_LINE_UM).eflMm;
   const objects: ObjectPoint[] = [];
   for (const yn of FOCUS_FIELD) for (const xn of FOCUS_FIELD) objects.push(fieldToObject(sized, efl, xn, yn, depthMm));
   return bestFocus(lens, wavelengthUm, { objects, sampling: { kind: "spiral", count: 1024 } }).lens;
@@ -77,7 +80,7 @@ export class LensSource implements PsfSource {
     readonly opts: LensSourceOptions,
   ) {
     this.kernelSize = opts.kernelSize;
-    this.eflMm = paraxial(lens, 0.5875618).eflMm;
+    this.eflMm = paraxial(lens, D_LINE_UM).eflMm;
   }
 
   /** Pixel pitch on the sensor, mm (sensor width / pixel count, DeepLens' set_sensor). */
